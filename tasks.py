@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands for the course, needing nothing but Python 3.
+
+    python3 tasks.py lab            # open the lectures in JupyterLab
+    python3 tasks.py test           # run the test suite (extra args go to pytest)
+    python3 tasks.py browser-test   # only the tests marked ``browser``
+    python3 tasks.py bench          # run every benchmarks/bench_*.py
+
+Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[dev]"``
+plus the JupyterLab settings shipped in ``jupyter-config/``. A stamp file in
+``.venv/`` records what was installed, so later runs skip the install.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYPROJECT = ROOT / "pyproject.toml"
+STAMP_NAME = ".mlp-setup-stamp"
+
+# Lab settings shipped with the repo. They disable "comms over subshells"
+# (@jupyterlab/apputils-extension:kernels-settings -> commsOverSubshells): with
+# JupyterLab >= 4.4 and ipykernel >= 7, widget callbacks otherwise run on a subshell
+# thread and matplotlib figures drawn from them come out blank (jupyterlab#19719).
+LAB_OVERRIDES = ROOT / "jupyter-config" / "lab" / "settings" / "overrides.json"
+LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
+
+# Bump when the set-up steps themselves change, so existing venvs are refreshed.
+SETUP_VERSION = "1"
+
+PYTEST_NO_TESTS_COLLECTED = 5
+IS_WINDOWS = os.name == "nt"
+
+
+# --------------------------------------------------------------------------- paths
+
+def venv_bin(venv: Path | None = None) -> Path:
+    """Folder of the venv's executables (``Scripts`` on Windows, ``bin`` elsewhere)."""
+    return (venv or VENV) / ("Scripts" if IS_WINDOWS else "bin")
+
+
+def venv_exe(name: str, venv: Path | None = None) -> Path:
+    """Path of executable ``name`` inside the venv."""
+    return venv_bin(venv) / (name + ".exe" if IS_WINDOWS else name)
+
+
+# --------------------------------------------------------------------------- stamp
+
+def python_version() -> str:
+    """Version of the interpreter the venv is built from, e.g. ``3.11.7``."""
+    return ".".join(str(part) for part in sys.version_info[:3])
+
+
+def compute_stamp(pyproject: Path = PYPROJECT, overrides: Path = LAB_OVERRIDES,
+                  version: str | None = None) -> str:
+    """Hash of everything the installed venv depends on.
+
+    Covers pyproject.toml, the shipped lab settings, the Python version and
+    :data:`SETUP_VERSION`; a change in any of them means set-up must run again.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"setup={SETUP_VERSION}\npython={version or python_version()}\n".encode())
+    for path in (pyproject, overrides):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def is_up_to_date(stamp_file: Path, expected: str, python: Path) -> bool:
+    """True when the venv at ``python`` exists and ``stamp_file`` holds ``expected``."""
+    if not python.exists() or not stamp_file.exists():
+        return False
+    return stamp_file.read_text(encoding="utf-8").strip() == expected
+
+
+# --------------------------------------------------------------------------- set-up
+
+def run(cmd: list[str | Path], **kwargs) -> None:
+    """Echo and run ``cmd``, stopping the script if it fails."""
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def venv_matches_python(venv: Path) -> bool:
+    """True when the venv was made by the current interpreter's major.minor version."""
+    cfg = venv / "pyvenv.cfg"
+    if not cfg.exists():
+        return False
+    for line in cfg.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            return value.strip().split(".")[:2] == [str(v) for v in sys.version_info[:2]]
+    return True
+
+
+def create_venv(venv: Path) -> None:
+    """Create (or re-create, if made by another Python) ``venv`` with ``python -m venv``."""
+    if venv_exe("python", venv).exists() and venv_matches_python(venv):
+        return
+    print(f"Creating virtual environment in {venv} ...", flush=True)
+    run([sys.executable, "-m", "venv", "--clear", venv])
+
+
+def install_lab_settings(venv: Path) -> Path:
+    """Copy the shipped JupyterLab ``overrides.json`` into the venv; return its new path."""
+    dest = venv / LAB_OVERRIDES_DEST
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(LAB_OVERRIDES, dest)
+    return dest
+
+
+def ensure_env(venv: Path | None = None) -> Path:
+    """Make the venv ready (create, install, lab settings) unless its stamp says it is.
+
+    Idempotent: a second call with nothing changed only prints one line.
+    Returns the venv's python.
+    """
+    venv = venv or VENV
+    python = venv_exe("python", venv)
+    stamp = venv / STAMP_NAME
+    expected = compute_stamp()
+    if is_up_to_date(stamp, expected, python):
+        print(f"{venv.name}/ is up to date (delete {venv.name}/{STAMP_NAME} to force a reinstall).",
+              flush=True)
+        return python
+
+    create_venv(venv)
+    stamp.unlink(missing_ok=True)
+    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
+    run([python, "-m", "pip", "install", "-e", ".[dev]"], env=env)
+    dest = install_lab_settings(venv)
+    print(f"Installed JupyterLab settings to {dest}", flush=True)
+    stamp.write_text(expected + "\n", encoding="utf-8")
+    return python
+
+
+# --------------------------------------------------------------------------- commands
+
+def run_pytest(python: Path, args: list[str]) -> int:
+    """Run pytest in the venv; 'no tests collected' counts as a failure."""
+    cmd = [str(python), "-m", "pytest", *args]
+    print("+", " ".join(cmd), flush=True)
+    code = subprocess.call(cmd, cwd=ROOT)
+    if code == PYTEST_NO_TESTS_COLLECTED:
+        print("ERROR: pytest collected no tests (exit code 5); treating this as a failure.",
+              file=sys.stderr)
+    return code
+
+
+def cmd_test(args: list[str]) -> int:
+    """``test``: the whole suite (tests/ and the lecture notebooks)."""
+    return run_pytest(ensure_env(), args)
+
+
+def cmd_browser_test(args: list[str]) -> int:
+    """``browser-test``: only the tests marked ``browser``."""
+    return run_pytest(ensure_env(), ["-m", "browser", *args])
+
+
+def lab_command(args: list[str], is_root: bool | None = None) -> list[str]:
+    """The ``jupyter lab`` command line: repo root as root dir, lectures/ opened."""
+    if is_root is None:
+        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    cmd = [
+        str(venv_exe("jupyter")), "lab",
+        f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/lectures",
+    ]
+    if is_root:
+        cmd.append("--allow-root")  # JupyterLab refuses to run as root otherwise
+    return cmd + list(args)
+
+
+def cmd_lab(args: list[str]) -> int:
+    """``lab``: start JupyterLab on the lectures (extra args go to ``jupyter lab``)."""
+    ensure_env()
+    cmd = lab_command(args)
+    print("+", " ".join(cmd), flush=True)
+    os.chdir(ROOT)
+    if IS_WINDOWS:
+        try:
+            return subprocess.call(cmd)
+        except KeyboardInterrupt:
+            return 130
+    os.execv(cmd[0], cmd)  # let jupyter own the terminal and Ctrl-C
+    return 0  # not reached
+
+
+def cmd_bench(args: list[str]) -> int:
+    """``bench``: run every ``benchmarks/bench_*.py`` with the venv's python."""
+    python = ensure_env()
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    if not scripts:
+        print("ERROR: no benchmarks/bench_*.py found.", file=sys.stderr)
+        return 1
+    failed = []
+    for script in scripts:
+        cmd = [str(python), str(script.relative_to(ROOT)), *args]
+        print("+", " ".join(cmd), flush=True)
+        if subprocess.call(cmd, cwd=ROOT) != 0:
+            failed.append(script.name)
+    if failed:
+        print(f"ERROR: {len(failed)} benchmark(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print(f"{len(scripts)} benchmark(s) ran.")
+    return 0
+
+
+COMMANDS = {
+    "lab": cmd_lab,
+    "test": cmd_test,
+    "browser-test": cmd_browser_test,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; return its exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python3 tasks.py",
+        description="Set up .venv/ and run the course's commands.",
+        epilog="Arguments after the command are passed on (to pytest, jupyter lab or the benchmarks).",
+    )
+    parser.add_argument("command", choices=COMMANDS, help="what to run")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="passed through")
+    ns = parser.parse_args(argv)
+    try:
+        return COMMANDS[ns.command](ns.args)
+    except subprocess.CalledProcessError as exc:
+        print(f"ERROR: command failed with exit code {exc.returncode}", file=sys.stderr)
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
