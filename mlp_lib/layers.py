@@ -97,7 +97,7 @@ class Dense(Layer):
         if dout.shape != (self._x.shape[0], self.out_features):
             raise ValueError(f"dout must have shape {(self._x.shape[0], self.out_features)}, got {dout.shape}")
         np.matmul(self._x.T, dout, out=self.grads["W"])  # dW = x^T δ
-        np.sum(dout, axis=0, out=self.grads["b"])  # db = Σ_n δ_n
+        np.add.reduce(dout, axis=0, out=self.grads["b"])  # db = Σ_n δ_n
         if not input_grad:
             return None
         return dout @ self.params["W"].T  # dx = δ W^T

@@ -8,6 +8,7 @@ so its gradient carries a factor :math:`1/N`. Optional L2 regularization
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from ._validation import check_positive
 
@@ -24,6 +25,10 @@ class Loss:
     def forward(self, pred, target):
         """Return the mean loss over the batch (a float) and cache the gradient."""
         pred, target = self._check(pred, target)
+        return self.forward_unchecked(pred, target)
+
+    def forward_unchecked(self, pred, target):
+        """:meth:`forward` for inputs already in checked form (``fit`` checks its targets once)."""
         value, self._grad = self._value_and_grad(pred, target)
         return float(value)
 
@@ -96,8 +101,8 @@ class BinaryCrossEntropy(Loss):
         if self.from_logits:
             # -[t log σ(z) + (1-t) log(1-σ(z))] = log(1+e^z) - t z
             value = np.sum(np.logaddexp(0.0, pred) - t * pred) / n
-            return value, (np.exp(-np.logaddexp(0.0, -pred)) - t) / n
-        p = np.clip(pred, self.eps, 1.0 - self.eps)
+            return value, (expit(pred) - t) / n
+        p = np.minimum(np.maximum(pred, self.eps), 1.0 - self.eps)  # keep log(p), log(1-p) finite
         value = -np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / n
         return value, (p - t) / (p * (1.0 - p) * n)
 
@@ -131,16 +136,17 @@ class SoftmaxCrossEntropy(Loss):
 
     def _value_and_grad(self, z, t):
         n = z.shape[0]
-        shifted = z - np.max(z, axis=1, keepdims=True)
-        log_norm = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-        log_p = shifted - log_norm
-        grad = np.exp(log_p)
+        shifted = z - np.max(z, axis=1, keepdims=True)  # same softmax, no overflow
+        e = np.exp(shifted)
+        norm = np.sum(e, axis=1, keepdims=True)
+        grad = e / norm  # softmax(z)
+        # log softmax(z)_t = shifted_t - log Σ_j e^{shifted_j}
         if t.ndim == 1:
             rows = np.arange(n)
-            value = -np.sum(log_p[rows, t]) / n
+            value = np.sum(np.log(norm)) / n - np.sum(shifted[rows, t]) / n
             grad[rows, t] -= 1.0
         else:
-            value = -np.sum(t * log_p) / n
+            value = -np.sum(t * (shifted - np.log(norm))) / n
             grad -= t
         grad /= n
         return value, grad

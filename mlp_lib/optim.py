@@ -68,8 +68,11 @@ def minibatches(X, y, batch_size=None, shuffle=True, rng=None):
     if len(y) != n:
         raise ValueError(f"X and y must have the same number of rows, got {n} and {len(y)}")
     batch_size = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
-    if shuffle and batch_size < n:
-        order = check_rng(rng).permutation(n)
-        X, y = X[order], y[order]
+    if not shuffle or batch_size >= n:  # batch GD needs no shuffling: the mean is order-free
+        for start in range(0, n, batch_size):
+            yield X[start:start + batch_size], y[start:start + batch_size]
+        return
+    order = check_rng(rng).permutation(n)
     for start in range(0, n, batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
+        idx = order[start:start + batch_size]  # gather one batch, not a shuffled copy of X
+        yield X[idx], y[idx]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_positive, check_rng, check_same_length
+from ._validation import as_array, check_choice, check_int, check_positive, check_rng, check_same_length
 
 __all__ = ["Perceptron", "PerceptronHistory", "ConvergenceWarning"]
 
@@ -111,14 +111,19 @@ class Perceptron:
     -----
     Labels may be in {0, 1} or {-1, 1}; internally the target is :math:`t = 1` for the
     positive class and 0 otherwise, so the update is :math:`\pm\eta x` per mistake in both cases.
-    Weights start at zero (no randomness besides the visiting order).
+    With ``init="zeros"`` (the default) the weights start at zero: then every weight vector
+    is ``lr`` times an integer combination of the examples, so ``lr`` only rescales ``w`` and
+    never changes a prediction. With ``init="random"`` the weights start at
+    :math:`\mathcal N(0, 1)` draws from ``rng``; now the step size relative to that start
+    matters, which is what the lecture's "sufficiently small learning rate" is about.
     """
 
-    def __init__(self, lr=1.0, max_epochs=100, shuffle=True, rng=None):
+    def __init__(self, lr=1.0, max_epochs=100, shuffle=True, rng=None, init="zeros"):
         self.lr = lr
         self.max_epochs = max_epochs
         self.shuffle = shuffle
         self.rng = rng
+        self.init = init
         self._check_params()
 
     def _check_params(self):
@@ -127,11 +132,12 @@ class Perceptron:
         if not isinstance(self.shuffle, (bool, np.bool_)):
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
         check_rng(self.rng)  # type check only; fit makes the Generator
+        check_choice(self.init, "init", {"zeros", "random"})
         return lr, max_epochs
 
     def __repr__(self):
         return (f"Perceptron(lr={self.lr!r}, max_epochs={self.max_epochs!r}, "
-                f"shuffle={self.shuffle!r}, rng={self.rng!r})")
+                f"shuffle={self.shuffle!r}, rng={self.rng!r}, init={self.init!r})")
 
     def fit(self, X, y, X_test=None, y_test=None):
         r"""Train with the perceptron rule until an epoch has no mistakes or ``max_epochs``.
@@ -162,7 +168,10 @@ class Perceptron:
         gen = check_rng(self.rng)
 
         n, d = X.shape
-        w, b = np.zeros(d), 0.0
+        if self.init == "random":
+            w, b = gen.standard_normal(d), float(gen.standard_normal())
+        else:
+            w, b = np.zeros(d), 0.0
         hist = PerceptronHistory()
         for _ in range(max_epochs):
             mistakes = 0

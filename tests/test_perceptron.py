@@ -123,9 +123,9 @@ def test_minus_one_plus_one_labels():
 
 
 def test_repr():
-    assert repr(Perceptron()) == "Perceptron(lr=1.0, max_epochs=100, shuffle=True, rng=None)"
+    assert repr(Perceptron()) == "Perceptron(lr=1.0, max_epochs=100, shuffle=True, rng=None, init='zeros')"
     assert repr(Perceptron(lr=0.1, max_epochs=5, shuffle=False, rng=3)) == \
-        "Perceptron(lr=0.1, max_epochs=5, shuffle=False, rng=3)"
+        "Perceptron(lr=0.1, max_epochs=5, shuffle=False, rng=3, init='zeros')"
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
@@ -172,3 +172,20 @@ def test_predict_errors():
         p.predict(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="X contains nan"):
         p.decision_function(np.array([[np.nan, 0.0]]))
+
+
+def test_random_init_makes_the_learning_rate_matter():
+    from mlp_lib.datasets import linearly_separable
+
+    X, y = linearly_separable(n=100, rng=3)
+    small = Perceptron(lr=0.001, max_epochs=5, rng=0, init="random")
+    large = Perceptron(lr=1.0, max_epochs=5, rng=0, init="random")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small.fit(X, y)
+        large.fit(X, y)
+    w_small, _ = small.history_.weights[0]
+    w_large, _ = large.history_.weights[0]
+    assert not np.allclose(w_small / np.linalg.norm(w_small), w_large / np.linalg.norm(w_large))
+    with pytest.raises(ValueError, match="init must be one of"):
+        Perceptron(init="ones")

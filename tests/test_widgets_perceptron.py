@@ -1,0 +1,96 @@
+"""Lecture 01 widgets: the perceptron rule, its learning rate and overfitting."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from mlp_lib.perceptron import Perceptron
+from mlp_lib.widgets import perceptron as P
+from mlp_lib.widgets._base import is_blank
+
+
+def sweep(demo, name, values):
+    images = []
+    for value in values:
+        demo.update(**{name: value})
+        image = demo.render()
+        assert not is_blank(image), f"blank figure after {name}={value!r}"
+        images.append(image)
+    assert any(not np.array_equal(images[0], im) for im in images[1:]), f"{name} does not change the figure"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return P.perceptron_demo()
+
+
+@pytest.fixture(scope="module")
+def lr_demo():
+    return P.perceptron_lr_demo()
+
+
+@pytest.mark.parametrize("name, values", [("epoch", [0, 1, 5, 30]), ("data", ["separable", "not separable"])])
+def test_perceptron_demo_updates(demo, name, values):
+    sweep(demo, name, values)
+
+
+@pytest.mark.parametrize("name, values", [("init", ["zeros", "random"]), ("lr", [0.001, 0.1, 10.0])])
+def test_perceptron_lr_demo_updates(lr_demo, name, values):
+    sweep(lr_demo, name, values)
+
+
+def test_unknown_control_raises(demo, lr_demo):
+    for d in (demo, lr_demo):
+        with pytest.raises(ValueError, match="unknown control"):
+            d.update(eta=1.0)
+
+
+def test_data_sets_are_what_they_claim():
+    X, y = P.perceptron_data("separable")
+    assert P.fit_quietly(Perceptron(rng=0, max_epochs=100), X, y).history_.converged
+    X, y = P.perceptron_data("not separable")
+    h = P.fit_quietly(Perceptron(rng=0, max_epochs=30), X, y).history_
+    assert not h.converged and h.n_epochs == 30 and min(h.mistakes) > 0
+    with pytest.raises(ValueError):
+        P.perceptron_data("spirals")
+
+
+def test_epoch_slider_shows_the_converged_weights_after_convergence(demo):
+    demo.update(data="separable", epoch=30)
+    assert "0 of" in demo.figure.axes[0].get_title()  # nothing misclassified at the end
+
+
+def test_zero_start_learning_rate_only_scales_w():
+    X, y = P.perceptron_data("separable")
+    a = P.fit_quietly(Perceptron(lr=1.0, rng=0), X, y)
+    b = P.fit_quietly(Perceptron(lr=0.01, rng=0), X, y)
+    assert a.history_.mistakes == b.history_.mistakes
+    np.testing.assert_allclose(b.w_, 0.01 * a.w_)
+
+
+def test_random_start_is_the_start_of_fit():
+    # labels the start itself gets right: fit makes no update, so w_ is the start
+    w0, b0 = P.random_start(3, seed=7)
+    X = np.random.default_rng(1).normal(size=(50, 3))
+    y = (X @ w0 + b0 >= 0).astype(int)
+    p = Perceptron(init="random", rng=7, max_epochs=1).fit(X, y)
+    np.testing.assert_array_equal(p.w_, w0)
+    assert p.b_ == b0
+
+
+def test_noisy_curves_rise_then_fall():
+    train, test = P.noisy_accuracy_curves(n_sets=8, epochs=30)
+    assert train.shape == test.shape == (8, 31)
+    mean = test.mean(axis=0)
+    best = mean.argmax()
+    assert 1 <= best <= 10
+    assert mean[best] - mean[0] > 0.2  # rises from chance
+    assert mean[best] - mean[-1] > 0.02  # then falls
+    assert train.mean(axis=0)[-1] > mean[-1] + 0.15  # while training accuracy keeps climbing
+
+
+def test_overfitting_figure_not_blank():
+    fig = P.overfitting_figure(P.noisy_accuracy_curves(n_sets=2, epochs=5))
+    assert not is_blank(fig)
