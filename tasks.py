@@ -148,7 +148,12 @@ def run_pytest(python: Path, args: list[str]) -> int:
     """Run pytest in the venv; 'no tests collected' counts as a failure."""
     cmd = [str(python), "-m", "pytest", *args]
     print("+", " ".join(cmd), flush=True)
-    code = subprocess.call(cmd, cwd=ROOT)
+    env = dict(os.environ)
+    # Small teaching networks run faster and steadier on one BLAS thread than on two
+    # (measured: 9.5 s -> 1.6 s for lecture 06's deep net on this 2-core machine).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    code = subprocess.call(cmd, cwd=ROOT, env=env)
     if code == PYTEST_NO_TESTS_COLLECTED:
         print("ERROR: pytest collected no tests (exit code 5); treating this as a failure.",
               file=sys.stderr)

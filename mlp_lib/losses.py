@@ -72,7 +72,7 @@ class SquaredError(Loss):
     def _value_and_grad(self, z, t):
         diff = z - t
         n = z.shape[0]
-        return 0.5 * np.sum(diff * diff) / n, diff / n
+        return 0.5 * (diff * diff).sum() / n, diff / n
 
 
 class BinaryCrossEntropy(Loss):
@@ -136,14 +136,14 @@ class SoftmaxCrossEntropy(Loss):
 
     def _value_and_grad(self, z, t):
         n = z.shape[0]
-        shifted = z - np.max(z, axis=1, keepdims=True)  # same softmax, no overflow
+        shifted = z - z.max(axis=1, keepdims=True)  # same softmax, no overflow
         e = np.exp(shifted)
-        norm = np.sum(e, axis=1, keepdims=True)
+        norm = e.sum(axis=1, keepdims=True)
         grad = e / norm  # softmax(z)
         # log softmax(z)_t = shifted_t - log Σ_j e^{shifted_j}
         if t.ndim == 1:
             rows = np.arange(n)
-            value = np.sum(np.log(norm)) / n - np.sum(shifted[rows, t]) / n
+            value = (np.log(norm).sum() - shifted[rows, t].sum()) / n
             grad[rows, t] -= 1.0
         else:
             value = -np.sum(t * (shifted - np.log(norm))) / n

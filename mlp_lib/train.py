@@ -5,6 +5,7 @@ One step on a batch :math:`\mathcal B`: forward, loss, backward, optional clippi
 """
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -85,6 +86,11 @@ def evaluate(model, loss, X, y):
     return value, acc
 
 
+def _spread(size, k):
+    """Indices of at most ``k`` entries evenly spread over ``range(size)`` (every example, every unit)."""
+    return np.arange(size) if size <= k else np.linspace(0, size - 1, k).astype(np.int64)
+
+
 def _activation_stats(model, probe):
     """Per-layer output statistics on ``probe`` without disturbing BatchNorm running stats."""
     saved = [(l, l.running_mean, l.running_var) for l in model.layers if hasattr(l, "running_mean")]
@@ -103,7 +109,7 @@ def _activation_stats(model, probe):
             sat = float("nan")
         flat = a.reshape(-1)
         stats.append({"mean": float(flat.mean()), "std": float(flat.std()), "saturated": sat,
-                      "zero": float(np.mean(flat == 0)), "values": flat[:4096].copy()})
+                      "zero": float(np.mean(flat == 0)), "values": flat[_spread(flat.size, 4096)]})
     return stats
 
 
@@ -174,7 +180,7 @@ def fit(model, loss, X, y, *, optimizer=None, lr=None, epochs=10, batch_size=32,
                 value = loss.forward(out, yb) if epoch == step == 0 else loss.forward_unchecked(out, yb)
                 if loss.l2:
                     value += l2_penalty(model, loss.l2)
-                if not np.isfinite(value):
+                if not math.isfinite(value):
                     _diverged(history, epoch, step, value, on_divergence)
                     break
                 model.backward(loss.backward(), input_grad=False)

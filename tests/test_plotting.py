@@ -37,6 +37,7 @@ def bowl(w1, w2):
 
 # name -> call(ax) returning what the helper drew; each must accept ax=None too.
 CASES = {
+    "freeze_labels": lambda ax: plotting.freeze_labels(_freeze(ax)),
     "new_axes": lambda ax: plotting.new_axes(ax),
     "plot_data": lambda ax: plotting.plot_data(X, Y, ax=ax, title="data"),
     "DecisionBoundary": lambda ax: _boundary(ax),

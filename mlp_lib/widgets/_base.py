@@ -114,6 +114,9 @@ class Demo:
         """The ipywidgets box: controls above the figure."""
         import ipywidgets as w
 
+        for control in self.controls.values():
+            if hasattr(control.style, "description_width"):
+                control.style.description_width = "initial"  # show the whole label, never "hidden un…"
         controls = w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap"))
         if _ipympl_active() and isinstance(self.figure.canvas, w.DOMWidget):
             view = self.figure.canvas

@@ -1,0 +1,88 @@
+"""Lecture 04 widgets: saturation, vanishing / exploding gradients, batch normalization."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from mlp_lib import init
+from mlp_lib.losses import SoftmaxCrossEntropy
+from mlp_lib.widgets import saturation as S
+from mlp_lib.widgets._base import is_blank
+
+
+def sweep(demo, name, values):
+    """Drive one control through ``values``: never blank, and the pixels change."""
+    images = []
+    for value in values:
+        demo.update(**{name: value})
+        image = demo.render()
+        assert not is_blank(image), f"blank figure after {name}={value!r}"
+        images.append(image)
+    assert any(not np.array_equal(images[0], im) for im in images[1:]), f"{name} does not change the figure"
+
+
+@pytest.fixture(scope="module")
+def grad_demo():
+    return S.gradient_norms_demo()
+
+
+@pytest.mark.parametrize("name, values", [("depth", [2, 10, 16]), ("activation", ["sigmoid", "tanh", "relu"]),
+                                          ("sigma", [0.01, 0.1, 3.0])])
+def test_gradient_norms_demo_updates(grad_demo, name, values):
+    sweep(grad_demo, name, values)
+
+
+def test_unknown_control_raises(grad_demo):
+    with pytest.raises(ValueError, match="unknown control"):
+        grad_demo.update(width=3)
+
+
+def _norms(activation, sigma, depth=10):
+    X, y = S._probe(128, 0)
+    model = S.deep_mlp(depth, activation, 32, init=init.normal(sigma), rng=0)
+    return S.gradient_norms(model, SoftmaxCrossEntropy(), X, y)[0]
+
+
+def test_sigmoid_gradients_vanish_towards_the_input():
+    norms = _norms("sigmoid", 0.1)
+    assert len(norms) == 10
+    assert norms[0] < 1e-5 * norms[-1]
+    assert np.all(np.diff(np.log(norms)) > 0)  # shrinking at every layer on the way back
+
+
+def test_relu_with_he_scale_keeps_gradients_within_a_decade():
+    norms = _norms("relu", np.sqrt(2 / 32))
+    assert max(norms) / min(norms) < 10
+
+
+def test_exploding_run_stops_with_a_message_and_he_trains():
+    runs = S.exploding_runs(epochs=1)
+    bad, good = runs.values()
+    assert bad.diverged and "became nan at epoch 0, step" in bad.message
+    assert not good.diverged and good.step_loss[-1] < good.step_loss[0]
+    assert not is_blank(S.step_loss_figure(runs))
+
+
+def test_saturation_figure_not_blank():
+    assert not is_blank(S.saturation_figure())
+
+
+@pytest.fixture(scope="module")
+def bn_runs():
+    return S.batchnorm_runs(epochs=2)
+
+
+def test_batchnorm_demo_updates(bn_runs):
+    demo = S.batchnorm_demo(runs=bn_runs)
+    assert demo.controls["epoch"].max == 2
+    sweep(demo, "epoch", [1, 2])
+    sweep(demo, "case", demo.controls["case"].options)
+    with pytest.raises(ValueError, match="unknown control"):
+        demo.update(epochs=2)
+
+
+def test_batchnorm_restores_learning(bn_runs):
+    for case in bn_runs.values():
+        assert case["batchnorm"].val_accuracy[-1] > case["plain"].val_accuracy[-1] + 0.2
