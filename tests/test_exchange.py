@@ -515,7 +515,7 @@ def _set_up(setup: str, base: Path, why_not: str | None, users: Users) -> RoundT
 
 def _release(trip: RoundTrip) -> None:
     a = trip.assignment.assignment_id
-    instructor, course = trip.instructor, trip.course
+    instructor = trip.instructor
     class_list = instructor.home / "students.csv"   # ids are the students' login names
     class_list.write_text("id,first_name,last_name,email\n" + "".join(
         f"{s.login},{s.name},Student,{s.name}@example.org\n" for s in trip.students))

@@ -10,16 +10,7 @@ import pytest
 
 from mlp_lib.widgets import initialization as I
 from mlp_lib.widgets._base import is_blank
-
-
-def sweep(demo, name, values):
-    images = []
-    for value in values:
-        demo.update(**{name: value})
-        image = demo.render()
-        assert not is_blank(image), f"blank figure after {name}={value!r}"
-        images.append(image)
-    assert any(not np.array_equal(images[0], im) for im in images[1:]), f"{name} does not change the figure"
+from widget_checks import sweep
 
 
 def test_constant_init_never_breaks_symmetry():

@@ -10,17 +10,7 @@ from mlp_lib import init
 from mlp_lib.losses import SoftmaxCrossEntropy
 from mlp_lib.widgets import saturation as S
 from mlp_lib.widgets._base import is_blank
-
-
-def sweep(demo, name, values):
-    """Drive one control through ``values``: never blank, and the pixels change."""
-    images = []
-    for value in values:
-        demo.update(**{name: value})
-        image = demo.render()
-        assert not is_blank(image), f"blank figure after {name}={value!r}"
-        images.append(image)
-    assert any(not np.array_equal(images[0], im) for im in images[1:]), f"{name} does not change the figure"
+from widget_checks import sweep
 
 
 @pytest.fixture(scope="module")
