@@ -13,12 +13,18 @@
   tracebacks and outputs, keeping the error messages (nbgrader's ClearHiddenTests only edits the
   source, and stock feedback does not even run it; a failing assert's traceback prints the line).
 
+* :class:`SafeCollect` (collect): copies submissions from the exchange without following
+  symbolic links, so a link planted in ``inbound/`` cannot pull the solutions or the gradebook
+  into ``submitted/``.
+
 :func:`configure` installs all of them in an nbgrader config; ``nbgrader_config.py`` calls it.
 """
 from __future__ import annotations
 
 import copy
+import os
 import re
+import shutil
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -27,6 +33,7 @@ from traitlets import Bool, Integer, Unicode
 
 from nbgrader import utils
 from nbgrader.api import Gradebook
+from nbgrader.exchange.default import ExchangeCollect
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 __all__ = ["RestoreCells", "RecoveringExecute", "with_recovery", "HideHiddenTests", "configure"]
@@ -190,6 +197,40 @@ def with_recovery(executor):
     return type(f"Recovering{executor.__name__}", (RecoveringExecute, executor), {"__module__": __name__})
 
 
+class SafeCollect(ExchangeCollect):
+    """nbgrader's ``collect``, except that it never follows a symbolic link in a submission.
+
+    Students can write into the exchange's ``inbound/`` folder directly, not only through
+    ``nbgrader submit``. Stock ``collect`` copies a submission with ``shutil.copytree``, which
+    follows links with the instructor's rights: a link to ``source/<a>/<a>.ipynb`` (the
+    solution and hidden tests) or to ``gradebook.db`` would arrive in ``submitted/`` as a real
+    file. Here links are left out (a submission that is itself a link is not collected at
+    all) and each one is logged as an error naming the student's folder.
+    """
+
+    def do_copy(self, src, dest, log=None):
+        if os.path.islink(src):
+            self.log.error("Not collecting %s: the submission is a symbolic link", src)
+            return
+        nbgrader_ignore = utils.ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
+                                                max_file_size=self.coursedir.max_file_size, log=self.log)
+
+        def ignore(directory, names):
+            skipped = set(nbgrader_ignore(directory, names))
+            for name in names:
+                if os.path.islink(os.path.join(directory, name)):
+                    self.log.error("Not collecting the symbolic link %s", os.path.join(directory, name))
+                    skipped.add(name)
+            return skipped
+
+        if self.get_size(src) > 1000 * self.coursedir.max_dir_size:
+            raise RuntimeError(f"Directory size of {src} is too big")
+        shutil.copytree(src, dest, ignore=ignore)
+        if self.coursedir.groupshared:  # as nbgrader does: group members may write
+            for dirname, _, _ in os.walk(dest):
+                os.chmod(dirname, (os.stat(dirname).st_mode | 0o2770) & 0o2777)
+
+
 def configure(c):
     """Install this module's preprocessors in the nbgrader config ``c`` (call it last).
 
@@ -197,6 +238,7 @@ def configure(c):
     own, or a sandboxed subclass set earlier in the config) gets :func:`with_recovery`; feedback
     gets HideHiddenTests.
     """
+    c.ExchangeFactory.collect = SafeCollect
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.preprocessors import GetGrades
     from traitlets.utils.importstring import import_item
