@@ -113,8 +113,8 @@ class Sequential(Layer):
     values are the layers' own arrays, so updating them in place updates the layers.
     """
 
-    def __init__(self, layers):
-        super().__init__()
+    def __init__(self, layers):  # no Layer.__init__: params/grads are read-only views of the layers'
+        self.training = True
         layers = list(layers)
         if not layers:
             raise ValueError("layers must be a non-empty list of layers")
@@ -127,17 +127,9 @@ class Sequential(Layer):
     def params(self):
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
 
-    @params.setter
-    def params(self, value):  # Layer.__init__ assigns {}; parameters live in the layers
-        pass
-
     @property
     def grads(self):
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
-
-    @grads.setter
-    def grads(self, value):
-        pass
 
     @property
     def dtype(self):

@@ -131,3 +131,9 @@ def test_squared_error_through_the_model_matches_finite_differences():
     model = Sequential([Dense(2, 6, rng=1), Tanh(), Dense(6, 2, rng=2), Sigmoid()])
     result = check_model(model, SquaredError(), rng.normal(size=(5, 2)), rng.uniform(size=(5, 2)))
     assert result.max_error < 1e-7, result
+
+
+def test_sequential_params_cannot_be_replaced_by_mistake():
+    model = Sequential([Dense(2, 1, rng=0)])
+    with pytest.raises(AttributeError):
+        model.params = {}

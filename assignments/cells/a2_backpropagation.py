@@ -314,19 +314,16 @@ check_not_imported(train_step, "train_step")
 
 
 def correct_squared_error(z, t):
-    return 0.5 * float(np.sum((z - t) ** 2)) / len(z), (z - t) / len(z)
+    loss = mlp_lib.SquaredError()
+    return loss.forward(z, t), loss.backward()
 
 
 def correct_step(layers, X, t, lr):
-    out = X
-    for layer in layers:
-        out = layer.forward(out)
-    J, dout = correct_squared_error(out, t)
-    for layer in reversed(layers):
-        dout = layer.backward(dout)
-    for layer in layers:
-        for key in layer.params:
-            layer.params[key] -= lr * layer.grads[key]
+    """The reference: the library's forward, backward and θ ← θ − lr · g on the same layers."""
+    model, loss = mlp_lib.Sequential(layers), mlp_lib.SquaredError()
+    J = loss.forward(model.forward(X), t)
+    model.backward(loss.backward())
+    mlp_lib.SGD(lr).step(model.params, model.grads)
     return J
 
 
