@@ -5,6 +5,7 @@
     python3 tasks.py test           # run the test suite (extra args go to pytest)
     python3 tasks.py browser-test   # only the tests marked ``browser``
     python3 tasks.py bench          # run every benchmarks/bench_*.py
+    python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
 
 Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[dev]"``
 plus the JupyterLab settings shipped in ``jupyter-config/``. A stamp file in
@@ -219,11 +220,20 @@ def cmd_bench(args: list[str]) -> int:
     return 0
 
 
+def cmd_notebooks(args: list[str]) -> int:
+    """``notebooks``: build every notebook from its text source (``tools/notebooks.py``)."""
+    python = ensure_env()
+    cmd = [str(python), str(ROOT / "tools" / "notebooks.py"), *args]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT)
+
+
 COMMANDS = {
     "lab": cmd_lab,
     "test": cmd_test,
     "browser-test": cmd_browser_test,
     "bench": cmd_bench,
+    "notebooks": cmd_notebooks,
 }
 
 

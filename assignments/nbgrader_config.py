@@ -18,6 +18,10 @@ c.CourseDirectory.course_id = "mlp-intro"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
+# Each source notebook source/<name>/<name>.ipynb is built from its text source <name>.md
+# (jupytext MyST, with the solutions and hidden tests): never copy .md files into a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
+
 # Exchange (release / fetch / submit / collect / feedback; README "Exchange"). By default a
 # folder of this course, made by the first release_assignment; on a shared server set
 # MLP_EXCHANGE_ROOT to a folder everyone can write to, e.g. /srv/nbgrader/exchange (mode 1777).

@@ -1,28 +1,35 @@
-"""The lecture notebooks as files: saved clean, with slide metadata, and convertible to slides.
+"""The lecture notebooks as files: built from their text sources, saved clean, with slide metadata.
 
 nbval (``pytest --nbval-lax lectures/``) runs them; these tests check what is committed:
 
-* no outputs, execution counts or widget state are saved — except in cells marked
-  ``# NBVAL_CHECK_OUTPUT``. nbval skips the comparison for a cell whose execution count is
-  None, so a checked cell keeps its expected printed text (stdout only) and a count; without
-  them the check would silently pass;
-* every cell has ``metadata.slideshow.slide_type``; the first cell is the title; a
-  "Learning objectives" cell follows; the first code cell starts with ``%matplotlib widget``;
+* every notebook (lectures and assignment sources) is exactly what ``tools/notebooks.py`` builds
+  from its MyST text source ``NAME.md``: same cells, stable ids, stored checked outputs;
+* no outputs, execution counts or widget state are saved, except in cells tagged
+  ``nbval-check-output``: nbval skips the comparison for a cell whose execution count is None,
+  so a checked cell keeps its expected printed text (stdout only) and a count; without them the
+  check would silently pass. No cell carries a visible ``# NBVAL_CHECK_OUTPUT`` comment;
+* slide types are valid; the first cell is the title, a "Learning objectives" cell follows;
+  the first code cell starts with ``%matplotlib widget``;
 * the kernel is ``python3``, and ``jupyter nbconvert --to slides`` converts each notebook.
 """
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbconvert import SlidesExporter
 
-LECTURES = Path(__file__).resolve().parents[1] / "lectures"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import notebooks as builder  # noqa: E402  (tools/notebooks.py)
+
+LECTURES = ROOT / "lectures"
 NOTEBOOKS = sorted(LECTURES.glob("*.ipynb"))
 EXPECTED = ["00_neurons_and_activations", "01_perceptron_and_its_limits", "02_xor_and_multilayer_perceptrons",
             "03_backpropagation", "04_saturation_and_vanishing_exploding_gradients", "05_gradient_clipping",
             "06_weight_initialization", "07_gradient_descent_variants"]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
-CHECK = "# NBVAL_CHECK_OUTPUT"
+CHECK_TAG = builder.CHECK_TAG
 
 
 def ids(paths):
@@ -35,7 +42,7 @@ def notebook(request):
 
 
 def is_checked(cell):
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK)
+    return cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -62,7 +69,7 @@ def test_no_outputs_or_execution_counts(notebook):
 def test_checked_cells_keep_only_their_expected_text(notebook):
     path, nb = notebook
     for i, cell in enumerate(filter(is_checked, nb.cells)):
-        where = f"{path.name}, checked cell {i} ({cell.source.splitlines()[1][:40]!r}...)"
+        where = f"{path.name}, checked cell {i} ({cell.source.splitlines()[0][:40]!r}...)"
         assert cell.execution_count is not None, f"{where}: no execution count, so nbval would not compare it"
         assert cell.outputs, f"{where}: no expected output saved, so nbval has nothing to compare"
         for out in cell.outputs:
@@ -70,12 +77,18 @@ def test_checked_cells_keep_only_their_expected_text(notebook):
             assert "0x" not in out.text, f"{where}: a memory address will not match on another run"
 
 
-def test_every_cell_has_slideshow_metadata(notebook):
+def test_slide_types_are_valid(notebook):
     path, nb = notebook
     for i, cell in enumerate(nb.cells):
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")  # absent: "-", same slide
         assert slide_type in SLIDE_TYPES, f"{path.name} cell {i}: slide_type {slide_type!r}"
     assert nb.cells[0].metadata.slideshow.slide_type == "slide"
+
+
+def test_no_visible_test_markers(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        assert "NBVAL" not in cell.source, f"{path.name} cell {i}: use the cell tag {CHECK_TAG}, not a comment"
 
 
 def test_title_and_learning_objectives(notebook):
@@ -100,7 +113,7 @@ def test_kernel_is_python3(notebook):
 def test_converts_to_slides(notebook):
     path, nb = notebook
     body, _ = SlidesExporter().from_notebook_node(nb)
-    n_slides = sum(c.metadata.slideshow.slide_type == "slide" for c in nb.cells)
+    n_slides = sum(c.metadata.get("slideshow", {}).get("slide_type") == "slide" for c in nb.cells)
     assert n_slides >= 3, f"{path.name}: only {n_slides} slides"
     assert body.count("<section") >= n_slides
     title = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
@@ -119,3 +132,68 @@ def test_errata_are_flagged(name, phrase):
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
     assert "Note (erratum)" in text
     assert phrase in text.replace("$", "").replace("\\\\", "\\")
+
+
+# --------------------------------------------------------------------------- built from text sources
+
+SOURCES = builder.all_sources()
+
+
+def test_every_notebook_has_a_text_source():
+    built = sorted(LECTURES.glob("*.ipynb")) + sorted((ROOT / "assignments" / "source").glob("*/*.ipynb"))
+    assert len(built) >= len(EXPECTED) + 3
+    sources = {p.with_suffix(".ipynb") for p in SOURCES}
+    orphans = [str(p.relative_to(ROOT)) for p in built if p not in sources]
+    assert not orphans, f"notebooks without a MyST text source (NAME.md): {orphans}"
+
+
+def test_notebooks_are_in_step_with_their_sources():
+    problems = builder.stale_notebooks(SOURCES)
+    assert not problems, "run `python3 tasks.py notebooks`:\n" + "\n".join(problems)
+
+
+def test_check_mode_detects_an_edit_on_one_side(tmp_path):
+    """``--check`` fails when only the .md (or only the .ipynb) was edited, and names the file."""
+    source = LECTURES / f"{EXPECTED[0]}.md"
+    (tmp_path / "lectures").mkdir()  # a copy of the folder: still a lecture, with checked outputs
+    copy_md = tmp_path / "lectures" / source.name
+    copy_nb = copy_md.with_suffix(".ipynb")
+    copy_md.write_text(source.read_text(encoding="utf-8").replace("## Learning objectives",
+                                                                  "## Learning goals"), encoding="utf-8")
+    copy_nb.write_bytes(source.with_suffix(".ipynb").read_bytes())
+    problems = builder.stale_notebooks([copy_md])
+    assert len(problems) == 1 and problems[0].startswith(str(copy_nb)), problems
+    copy_md.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert builder.stale_notebooks([copy_md]) == []
+    nb = nbformat.read(copy_nb, as_version=4)
+    nb.cells[0].source += " (typo fixed in the notebook only)"
+    nbformat.write(nb, copy_nb)
+    assert builder.stale_notebooks([copy_md]), "an edit of the .ipynb alone must count as drift"
+
+
+def test_cell_ids_are_stable_and_survive_an_inserted_cell(tmp_path):
+    source = LECTURES / f"{EXPECTED[3]}.md"
+    first, again = builder.build(source), builder.build(source)
+    ids = [c.id for c in first.cells]
+    assert ids == [c.id for c in again.cells] and len(set(ids)) == len(ids)
+    text = source.read_text(encoding="utf-8")
+    marker = "## Learning objectives"
+    edited = tmp_path / source.name
+    edited.write_text(text.replace(marker, "A new first paragraph.\n\n+++\n\n" + marker, 1), encoding="utf-8")
+    new_ids = [c.id for c in builder.build(edited).cells]
+    assert len(new_ids) == len(ids) + 1
+    assert set(ids) <= set(new_ids), "inserting a cell changed the ids of the others"
+
+
+def test_assignment_cells_keep_their_nbgrader_metadata_and_ids():
+    for source in SOURCES:
+        if builder.is_lecture(source):
+            continue
+        nb = builder.build(source)
+        graded = [c for c in nb.cells if "nbgrader" in c.metadata]
+        assert len(graded) >= 8, source.name
+        for cell in graded:
+            meta = cell.metadata["nbgrader"]
+            assert cell.id == meta["grade_id"] and meta["schema_version"] == 3
+            if meta["grade"]:
+                assert meta["points"] > 0
