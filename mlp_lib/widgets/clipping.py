@@ -65,7 +65,7 @@ def cliff_grad(theta):
 def clipped_gradients(g, threshold):
     """``{"none": g, "value": g clipped to [-threshold, threshold], "norm": g with norm <= threshold}``."""
     g = np.asarray(g, dtype=float)
-    return {"none": g, "value": clip_by_value(g, -threshold, threshold), "norm": clip_by_norm(g, threshold)[0]}
+    return {"none": g, "value": clip_by_value(g, -threshold, threshold), "norm": clip_by_norm(g, threshold)}
 
 
 def descend(start=START, lr=0.2, steps=30, clip="none", threshold=1.0):
@@ -161,11 +161,11 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
 
 def clipped_training_runs(epochs=5, sigma=0.5, lr=0.02, seed=0):
     r"""Notebook 04's exploding net (10-layer ReLU, :math:`\mathcal N(0, \sigma^2)` weights, digits)
-    trained without clipping, with ``ClipByValue(1)`` and with ``ClipByNorm(5)``.
+    trained without clipping, with ``ClipByValue(-1, 1)`` and with ``ClipByNorm(5)``.
     Returns ``{repr(clip): History}``; the unclipped run stops with a nan message."""
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
-    for clip in (None, ClipByValue(1.0), ClipByNorm(5.0)):
+    for clip in (None, ClipByValue(-1.0, 1.0), ClipByNorm(5.0)):
         model = deep_mlp(10, "relu", 32, init=_init.normal(sigma), rng=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrainingDivergedWarning)
