@@ -242,9 +242,9 @@ def _images(images, name, flatten):
     if images.ndim not in (2, 3):
         raise ValueError(f"{name} must hold images of shape (n, rows, cols) or (n, pixels), "
                          f"got {images.shape}")
-    X = images.astype(np.float64)
-    if images.dtype.kind in "iub" or X.max(initial=0.0) > 1.0:
-        X /= 255.0
+    X = images.astype(np.float64)  # booleans become 0.0 and 1.0: already in [0, 1]
+    if images.dtype.kind in "iu" or (images.dtype.kind == "f" and X.max(initial=0.0) > 1.0):
+        X /= 255.0  # byte pixels 0..255
     return X.reshape(len(X), -1) if flatten else X
 
 
@@ -266,7 +266,8 @@ def load_mnist(path, flatten=True):
     X_train, X_test : ndarray of shape (n, 784) (or (n, 28, 28)), float64 in [0, 1] (pixels / 255)
     y_train, y_test : ndarray of shape (n,), int64
         Same order as :func:`digits`, so the two are interchangeable. Integer pixels are
-        divided by 255; float pixels already in [0, 1] (a pre-scaled .npz) are kept.
+        divided by 255; float pixels already in [0, 1] (a pre-scaled .npz) and boolean
+        (binarized) pixels, 0 or 1, are kept.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
