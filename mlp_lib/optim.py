@@ -11,8 +11,6 @@ The learning rate is ``lr`` in code and :math:`\eta` in the formulas.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ._validation import check_int, check_positive, check_rng
 
 __all__ = ["SGD", "minibatches", "is_weight"]
