@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_positive, check_rng
+from ._validation import as_array, check_int, check_positive, check_rng, check_seed
 
 __all__ = ["xor", "xor_table", "linearly_separable", "overlapping_blobs", "circles", "moons",
            "spirals", "digits", "load_mnist", "one_hot"]
@@ -190,10 +190,7 @@ def digits(test_size=0.2, rng=0, scale=True):
     """
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        seed = check_int(rng, "rng", minimum=0, maximum=2**32 - 1)
-    else:
-        seed = int(check_rng(rng).integers(2**32 - 1))
+    seed = check_seed(rng)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
