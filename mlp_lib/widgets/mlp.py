@@ -40,8 +40,8 @@ def train_xor_mlp(X, y, width=2, epochs=150, lr=1.0, rng=2):
     return model
 
 
-def _accuracy(pred, y):
-    return float(np.mean(np.asarray(pred).reshape(-1) == y))
+def _accuracy(labels, y):
+    return float(np.mean(np.asarray(labels).reshape(-1) == y))
 
 
 def xor_figure(X, y, perceptron, mlp):
