@@ -112,7 +112,7 @@ class BinaryCrossEntropy(Loss):
         """Fraction of the binary decisions that match the targets (a target counts as 1 above 0.5)."""
         y_hat = np.asarray(y_hat)
         labels = y_hat > (0.0 if self.from_logits else 0.5)
-        return float(np.mean(labels == (np.reshape(y, y_hat.shape) > 0.5)))
+        return np.count_nonzero(labels == (np.reshape(y, y_hat.shape) > 0.5)) / labels.size
 
     def _check(self, y_hat, y):
         y_hat, y = super()._check(y_hat, y)
@@ -125,12 +125,13 @@ class BinaryCrossEntropy(Loss):
         if self.from_logits:
             z = y_hat  # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1+e^z) - y z
             return np.sum(np.logaddexp(0.0, z) - y * z) / n, (expit(z) - y) / n
-        p, eps = y_hat, self.eps
-        q = 1.0 - p
-        log_p = np.log(np.maximum(p, eps)) + np.minimum(p - eps, 0.0) / eps  # tangent below eps
-        log_q = np.log(np.maximum(q, eps)) + np.minimum(q - eps, 0.0) / eps
-        value = -np.sum(y * log_p + (1.0 - y) * log_q) / n
-        grad = (-y / np.maximum(p, eps) + (1.0 - y) / np.maximum(q, eps)) / n
+        eps, p, q = self.eps, y_hat, 1.0 - y_hat
+        p_in, q_in = np.maximum(p, eps), np.maximum(q, eps)  # p and 1 - p, kept >= eps
+        log_p = np.log(p_in) + (p - p_in) / eps  # log p, continued by its tangent below eps
+        log_q = np.log(q_in) + (q - q_in) / eps  # log(1 - p), likewise
+        not_y = 1.0 - y
+        value = -np.sum(y * log_p + not_y * log_q) / n
+        grad = (not_y / q_in - y / p_in) / n  # the derivative of exactly that value
         return value, grad
 
     def __repr__(self):
@@ -155,7 +156,7 @@ class SoftmaxCrossEntropy(Loss):
         """Fraction of rows whose largest logit is the target class (labels (N,) or one-hot rows)."""
         y = np.asarray(y)
         labels = y if y.ndim == 1 else np.argmax(y, axis=1)
-        return float(np.mean(np.argmax(y_hat, axis=1) == labels))
+        return np.count_nonzero(np.argmax(y_hat, axis=1) == labels) / len(labels)
 
     def _check(self, y_hat, y):
         y_hat = np.asarray(y_hat)
@@ -167,7 +168,7 @@ class SoftmaxCrossEntropy(Loss):
                 raise ValueError(f"y must have {len(y_hat)} labels, got {len(y)}")
             if y.dtype.kind not in "iu" and not np.all(y == np.round(y)):
                 raise ValueError("y must hold integer class labels when 1-D")
-            labels = y.astype(np.int64)
+            labels = y.astype(np.int64, copy=False)
             if labels.size and (labels.min() < 0 or labels.max() >= y_hat.shape[1]):
                 raise ValueError(f"y labels must be in [0, {y_hat.shape[1] - 1}], "
                                  f"got range [{labels.min()}, {labels.max()}]")
