@@ -16,6 +16,7 @@ import numpy as np
 
 from ._validation import as_array, check_choice, check_int, check_rng, check_same_length
 from .activations import Sigmoid, Tanh
+from .clipping import global_norm
 from .losses import Loss, SoftmaxCrossEntropy
 from .optim import SGD, minibatches
 
@@ -211,7 +212,7 @@ def fit(model, loss, X, y, *, optimizer=None, lr=None, epochs=10, batch_size=32,
     if clip is not None and not callable(clip):
         raise TypeError(f"clip must be ClipByValue, ClipByNorm or a callable, got {type(clip).__name__}")
     dtype = model.dtype
-    X = as_array(X, "X", ndim=2, dtype=dtype)
+    X = as_array(X, "X", ndim=2, dtype=dtype, min_rows=1)
     y = as_array(y, "y", ndim=(1, 2), dtype=None)
     check_same_length(X, y, "X", "y")
     y_train = _prepare_targets(loss, y, dtype)
@@ -230,7 +231,7 @@ def fit(model, loss, X, y, *, optimizer=None, lr=None, epochs=10, batch_size=32,
 
     def measure_then_clip(grads):  # the gradient's norm before clipping, per parameter array
         for key, g in grads.items():
-            norms[key] = norms.get(key, 0.0) + float(np.sqrt(np.vdot(g, g)))
+            norms[key] = norms.get(key, 0.0) + global_norm(g)  # no overflow for exploding gradients
         if clip is not None:
             clip(grads)
 

@@ -169,6 +169,17 @@ def test_fit_is_a_loop_of_train_steps():
         np.testing.assert_array_equal(a.params[key], b.params[key])
 
 
+def test_every_target_is_checked_before_training():
+    X_train, _, y_train, _ = digits(rng=0)
+    y_bad = y_train[:100].copy()
+    y_bad[-1] = 10  # a label the 10 outputs cannot have, in the last batch
+    model = Sequential([Dense(64, 10, rng=0)])
+    before = model.params["0.W"].copy()
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 9\]"):
+        fit(model, SoftmaxCrossEntropy(), X_train[:100], y_bad, batch_size=10, progress=False)
+    np.testing.assert_array_equal(model.params["0.W"], before)  # not a single step was taken
+
+
 def test_train_step_is_one_step_of_gradient_descent():
     rng = np.random.default_rng(3)
     model = Sequential([Dense(3, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
@@ -219,6 +230,8 @@ def test_weight_decay_is_the_gradient_of_the_l2_penalty():
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"X": np.array([[np.nan, 1.0]] * 4)}, ValueError, "X contains nan"),
     ({"X": np.ones(4)}, ValueError, "X must be 2-D"),
+    ({"X": np.ones((0, 2)), "y": np.ones(0)}, ValueError, "X must have at least 1 row"),
+    ({"loss": BinaryCrossEntropy(), "y": np.array([0, 1, 2, 0])}, ValueError, r"y must hold values in \[0, 1\]"),
     ({"y": np.ones(3)}, ValueError, "same number of rows"),
     ({"lr": 0.0}, ValueError, "lr must be > 0"),
     ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
