@@ -387,7 +387,7 @@ def cmd_export(args):
     problem = repository_problem(target)
     if problem and not args.inside_repo:
         print(f"ERROR: not writing students' grades there: {problem}, so one `git add -A` would "
-              f"commit them. Leave out --to (it writes {COURSE / "grades.csv"}, which the course's .gitignore covers), "
+              f"commit them. Leave out --to (it writes {COURSE / 'grades.csv'}, which the course's .gitignore covers), "
               "write outside the repository, or add --inside-repo if you mean it.", file=sys.stderr)
         return 1
     rows, manual = [], {}
