@@ -496,7 +496,7 @@ def read_class_list(path):
         if len(line) != len(header):
             raise ValueError(f"{path}, line {number}: {len(line)} values for {len(header)} columns "
                              f"({','.join(header)}): {','.join(line)!r}")
-        row = {key: value.strip() or None for key, value in zip(header, line)}
+        row = {key: value.strip() or None for key, value in zip(header, line, strict=True)}
         if not row["id"]:
             raise ValueError(f"{path}, line {number}: no id")
         if re.search(r"[\s/\\+*]", row["id"]):

@@ -42,7 +42,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -138,7 +137,8 @@ class Workflow:
         self.progress(f"{self.student.name}$ {line[:100]} ({time.monotonic() - started:.1f} s, "
                       f"exit {proc.returncode})")
         self.out[line] = proc
-        assert proc.returncode == 0, f"{self.student.name}$ {line}\nexit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        assert proc.returncode == 0, (f"{self.student.name}$ {line}\nexit {proc.returncode}\n"
+                                      f"{proc.stdout}\n{proc.stderr}")
         return proc
 
 
@@ -171,7 +171,7 @@ def _lms_download(clone: Path, path: Path) -> None:
     broken[assignment.broken_answer] += assignment.breakage
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w") as zf:
-        for student, (file_name, how, _) in LMS.items():
+        for file_name, how, _ in LMS.values():
             notebook = Path(tmp) / file_name
             shutil.copy(release, notebook)
             if how != "untouched":
@@ -334,3 +334,64 @@ def test_adapted_steps_are_only_the_known_ones(workflow):
     for line in workflow["flow"].adapted:
         assert line.startswith(("mlp-check", "python3 tasks.py setup")), line
     print(json.dumps(workflow["flow"].adapted))
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_lab_shows_the_lectures_and_fetches_into_home_mlp_intro(workflow):
+    """`python3 tasks.py lab`'s server, for a student whose clone is in the home folder: the
+    Assignment List's fetch lands in ~/mlp-intro/, and JupyterLab can open it and the lectures."""
+    import importlib.util
+    import secrets
+    import urllib.parse
+    import urllib.request
+
+    clone, home = workflow["clone"], workflow["clone"].parent
+    spec = importlib.util.spec_from_file_location("clone_tasks", clone / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    config = workflow["blocks"]["student-config"][1].replace(DOC_EXCHANGE, str(workflow["flow"].exchange))
+    (home / ".jupyter").mkdir(exist_ok=True)
+    (home / ".jupyter" / "nbgrader_config.py").write_text(config)   # this login as a student
+
+    token, port = secrets.token_hex(16), _free_port()
+    cmd = tasks.lab_command(["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+                             f"--IdentityProvider.token={token}", "--LabApp.news_url=",
+                             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"], home=home)
+    assert f"--ServerApp.root_dir={home}" in cmd and "--LabApp.default_url=/lab/tree/mlp-course/lectures" in cmd
+    env = dict(workflow["flow"].env)
+    log = open(home / "lab.log", "wb")
+    process = subprocess.Popen(cmd, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+
+    def request(path, data=None):
+        req = urllib.request.Request(url + path, headers={"Authorization": f"token {token}"},
+                                     data=urllib.parse.urlencode(data).encode() if data else None)
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status, response.read()
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                request("/api/status")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, (home / "lab.log").read_text()
+                time.sleep(0.5)
+        status, body = request("/assignments/fetch", {"course_id": "mlp-intro", "assignment_id": A1})
+        assert status == 200 and json.loads(body)["success"], body[:2000]
+        assert (home / "mlp-intro" / A1 / f"{A1}.ipynb").is_file()
+        assert not (clone / "mlp-intro").exists()
+        assert request(f"/api/contents/mlp-intro/{A1}/{A1}.ipynb?content=0")[0] == 200
+        assert request("/api/contents/mlp-course/lectures?content=0")[0] == 200
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+        log.close()
