@@ -47,6 +47,14 @@ def test_students_command_exits_1_and_imports_nobody_on_a_bad_file(tmp_path, mon
     assert "the first line must name the columns" in capsys.readouterr().err
 
 
+def test_nbgraders_own_import_is_checked_the_same_way(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(course, "nbgrader", lambda *a: pytest.fail("nbgrader must not run"))
+    monkeypatch.setattr(course, "_setup_logging", lambda quiet=False: None)
+    path = write(tmp_path, "s1,Ada,Lovelace,ada@x.org\n")
+    assert course.main(["nbgrader", "db", "student", "import", str(path)]) == 1
+    assert "the first line must name the columns" in capsys.readouterr().err
+
+
 def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 

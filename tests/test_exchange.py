@@ -60,6 +60,25 @@ pytestmark = [
                        reason="nbgrader's exchange does not run on Windows"),
 ]
 
+PROGRESS: list = []  # set by the round_trips fixture: writes a line to the terminal while pytest runs
+
+
+def terminal_progress(config, label: str):
+    """A function that prints ``label: text`` on the terminal at once, even while pytest
+    captures output (the long fixtures would otherwise show nothing for minutes)."""
+    import threading
+
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    capture = config.pluginmanager.getplugin("capturemanager")
+    lock = threading.Lock()
+
+    def progress(text: str) -> None:
+        if reporter is None or capture is None:
+            return
+        with lock, capture.global_and_fixture_disabled():
+            reporter.write_line(f"  {label}: {text}")
+    return progress
+
 _SCORE_RE = re.compile(r"\(Score: ([0-9.]+) / ([0-9.]+)\)")
 _SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
@@ -221,8 +240,9 @@ class Actor:
         result = subprocess.run(command, cwd=cwd or self.home, env=env, capture_output=True,
                                 text=True, timeout=timeout)
         self.log.append((argv, result))
-        if os.environ.get("MLP_TIMING"):
-            print(f"{time.monotonic() - started:6.2f}s {self.name}: {' '.join(argv[:4])[:90]}")
+        if PROGRESS:  # the round trips take minutes: say which step is running
+            PROGRESS[0](f"{self.name}: {' '.join(Path(a).name if os.path.isabs(a) else a for a in argv[:5])[:90]}"
+                        f" ({time.monotonic() - started:.1f} s, exit {result.returncode})")
         if check and result.returncode != 0:
             raise AssertionError(f"{self.name}: {' '.join(argv)} exited {result.returncode}\n"
                                  f"{result.stdout}\n{result.stderr}")
@@ -382,8 +402,9 @@ SETUPS = ("shared-server", "laptop")
 
 
 @pytest.fixture(scope="module")
-def round_trips(tmp_path_factory):
+def round_trips(request, tmp_path_factory):
     """Both round trips, run side by side: each is a chain of single-threaded commands."""
+    PROGRESS[:] = [terminal_progress(request.config, "exchange")]
     bases = {setup: _base_folder(setup, tmp_path_factory) for setup in SETUPS}
     with ThreadPoolExecutor(max_workers=len(SETUPS)) as pool:
         futures = {setup: pool.submit(_start_round_trip, setup, bases[setup])
@@ -399,6 +420,7 @@ def round_trips(tmp_path_factory):
             raise failures[0]
         yield {setup: trip for setup, (trip, _) in started.items()}
     finally:
+        PROGRESS.clear()
         for _, clean_up in started.values():
             clean_up()
 

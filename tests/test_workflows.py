@@ -46,7 +46,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_exchange import (  # noqa: E402  (real Unix users, as the exchange round trip makes them)
-    Actor, Users, UserSwitch, _can_switch_users, answer, course_assignment,
+    Actor, Users, UserSwitch, _can_switch_users, answer, course_assignment, terminal_progress,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,17 +82,6 @@ def workflow_blocks() -> dict[str, tuple[str, str]]:
 def commands(code: str) -> list[str]:
     """The command lines of a bash block (comments and blank lines left out)."""
     return [line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
-class Progress:
-    """Prints each documented command as it runs, even while pytest captures output."""
-
-    def __init__(self, config):
-        self.reporter = config.pluginmanager.getplugin("terminalreporter")
-
-    def __call__(self, text: str) -> None:
-        if self.reporter is not None:
-            self.reporter.write_line(f"  workflow: {text}")
 
 
 class Workflow:
@@ -215,7 +204,7 @@ def _run(request, base: Path, why_not: str | None, users: Users) -> dict:
         (base / login).mkdir()
     student = Actor(login, base / login, switch, student_id=None if switch else login)
 
-    flow = Workflow(clone, instructor_home, student, exchange, Progress(request.config))
+    flow = Workflow(clone, instructor_home, student, exchange, terminal_progress(request.config, "workflow"))
     (instructor_home / "class-list.csv").write_text(
         "id,first_name,last_name,email\n" + "".join(
             f"{s},First{s},Last{s},{s}@example.org\n" for s in [*LMS, NO_SUBMISSION, student.login]))
