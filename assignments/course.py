@@ -134,7 +134,10 @@ class TidyLog(logging.Filter):
             pair = (match.group(1), match.group(2))
             if pair not in self.seen:
                 self.seen.append(pair)
-                print(f"[{len(self.seen)}/{len(self.todo)}] grading {pair[0]}: {pair[1]}", flush=True)
+                try:  # never let the progress line stop the grading
+                    print(f"[{len(self.seen)}/{len(self.todo)}] grading {pair[0]}: {pair[1]}", flush=True)
+                except OSError:
+                    pass
             return False
         return record.levelno >= logging.WARNING or not self.quiet
 
@@ -267,7 +270,7 @@ def edited_test_cells(name, student):
     return found
 
 
-def sandbox_summary():
+def sandbox_summary(timeout=None):
     """One line saying how student code is isolated, from the configuration nbgrader will use."""
     import sandbox
     from nbgrader.converters import Autograde
@@ -282,7 +285,8 @@ def sandbox_summary():
     def value(name):
         return settings.get(name, traits[name].default())
 
-    timeout = config.Execute.get("timeout", 30) if "Execute" in config else 30
+    if timeout is None:
+        timeout = config.Execute.get("timeout", 30) if "Execute" in config else 30
     return (f"Sandbox on: each submission runs in bubblewrap with only its own files, no network, "
             f"{value('memory_limit') / 1024**3:g} GiB of memory per process, "
             f"{value('process_limit')} processes, {timeout} s per cell.")
@@ -311,7 +315,7 @@ def cmd_autograde(args):
     from nbgrader.converters import Autograde
     names = args.assignments or assignments()
     if not args.unsafe_no_sandbox:
-        summary = sandbox_summary()
+        summary = sandbox_summary(args.timeout)
         print(summary or "WARNING: the sandbox is not in nbgrader_config.py's autograde steps: "
               "student code runs unisolated.", flush=True)
     settings = {"Execute": {"timeout": args.timeout}} if args.timeout else {}
