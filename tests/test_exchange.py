@@ -241,7 +241,8 @@ class Actor:
                                 text=True, timeout=timeout)
         self.log.append((argv, result))
         if PROGRESS:  # the round trips take minutes: say which step is running
-            PROGRESS[0](f"{self.name}: {' '.join(Path(a).name if os.path.isabs(a) else a for a in argv[:5])[:90]}"
+            words = " ".join(Path(a).name if os.path.isabs(a) else a for a in argv[:5])
+            PROGRESS[0](f"{self.name}: {' '.join(words.split())[:90]}"
                         f" ({time.monotonic() - started:.1f} s, exit {result.returncode})")
         if check and result.returncode != 0:
             raise AssertionError(f"{self.name}: {' '.join(argv)} exited {result.returncode}\n"
