@@ -242,6 +242,24 @@ def test_nbconverts_own_reveal_template_would_fetch_from_cdns():
         assert needle in remote.lower(), f"nbconvert no longer loads {needle} from a CDN: update this test"
 
 
+def test_cell_timings_name_a_slow_kernel_start_and_the_slowest_cell():
+    from datetime import datetime, timezone
+
+    nb = nbformat.v4.new_notebook(cells=[cell(source="a"), cell(kind="markdown", source="m"),
+                                         cell(source="b"), cell(source="c")])
+    for index, busy, reply in [(0, "10:00:02.5", "10:00:03.0"), (2, "10:00:03.1", "10:00:45.1"),
+                               (3, "10:00:45.2", "10:00:46.2")]:
+        nb.cells[index].metadata["execution"] = {
+            "iopub.status.busy": f"2026-01-05T{busy}Z", "shell.execute_reply": f"2026-01-05T{reply}Z"}
+    started = datetime(2026, 1, 5, 10, 0, 0, tzinfo=timezone.utc)
+    timings = slides.cell_timings(nb, started)
+    assert timings["startup"] == pytest.approx(2.5)
+    assert timings["slowest"] == (2, pytest.approx(42.0))
+    assert timings["last_reply"] == pytest.approx(46.2)
+    assert timings["longest_gap"] == (0, pytest.approx(0.1))
+    assert slides.cell_timings(nbformat.v4.new_notebook(cells=[cell()]), started) == {}
+
+
 # --------------------------------------------------------------------------- lecture names
 
 @pytest.mark.parametrize("name", ["03", "03_backpropagation", "lectures/03_backpropagation.md",

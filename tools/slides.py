@@ -39,6 +39,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -52,6 +53,7 @@ TEMPLATE = "mlp_reveal"                    # slides/templates/mlp_reveal: nbconv
 OUT = ROOT / "build" / "slides"
 STATIC = "_static"
 RUN_TIMEOUT = 300                          # s per cell
+SLOW_S = 20                                # a kernel start or a cell slower than this is reported
 
 INSTRUCTOR_TAGS = frozenset({"solution", "remove-from-slides"})
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -107,11 +109,32 @@ def execute(nb, cwd: Path, timeout: int = RUN_TIMEOUT):
     env.pop("MPLBACKEND", None)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
-    NotebookClient(executed, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute(env=env)
+    client = NotebookClient(executed, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}})
+    client.widget_registry["@jupyter-widgets/output"]["OutputModel"] = _output_widget_class()
+    client.execute(env=env)
     for cell, source in zip(executed.cells, originals):
         cell.source = source
     return executed
+
+
+def _output_widget_class():
+    """nbclient's stand-in for the browser's Output widget, without its echo to the kernel.
+
+    nbclient's version sends every output it captures back to the kernel as a comm message,
+    on the shell socket on which it is at the same moment waiting for the cell's reply. Now and
+    then that wait missed the reply and sat until the cell timeout (300 s), after which the run
+    went on as if nothing had happened (seen 4 times in about 100 lecture runs on this 2-core
+    machine, under load). The deck takes the outputs from nbclient's own copy of the widget
+    state, which this class still fills; no lecture code reads them back in the kernel.
+    """
+    from nbclient.output_widget import OutputWidget
+
+    class LocalOutputWidget(OutputWidget):
+        def send(self, data=None, metadata=None, buffers=None):
+            """Keep the captured outputs on this side (see above)."""
+
+    return LocalOutputWidget
 
 
 # --------------------------------------------------------------------------- widgets
@@ -311,6 +334,30 @@ def render_deck(nb, name: str) -> str:
     return page
 
 
+def cell_timings(nb, started_at: datetime) -> dict:
+    """From the execution times nbclient records: seconds until the first cell started
+    (``"startup"``: kernel start), the slowest cell (``"slowest"``: (index, seconds)), the
+    longest wait between a cell's reply and the next cell's start (``"longest_gap"``: (index of
+    the earlier cell, seconds): time lost on this side) and the end of the last cell
+    (``"last_reply"``, seconds after ``started_at``)."""
+    spans = []
+    for index, cell in enumerate(nb.cells):
+        times = cell.metadata.get("execution", {})
+        if "iopub.status.busy" in times and "shell.execute_reply" in times:
+            busy = datetime.fromisoformat(times["iopub.status.busy"].replace("Z", "+00:00"))
+            done = datetime.fromisoformat(times["shell.execute_reply"].replace("Z", "+00:00"))
+            spans.append((index, busy, done))
+    if not spans:
+        return {}
+    gaps = [(i, (next_busy - done).total_seconds())
+            for (i, _, done), (_, next_busy, _) in zip(spans, spans[1:])]
+    return {"startup": (spans[0][1] - started_at).total_seconds(),
+            "slowest": max(((i, (done - busy).total_seconds()) for i, busy, done in spans),
+                           key=lambda item: item[1]),
+            "longest_gap": max(gaps, key=lambda item: item[1], default=(None, 0.0)),
+            "last_reply": (spans[-1][2] - started_at).total_seconds()}
+
+
 def build_deck(notebook: Path, out: Path = OUT, timeout: int = RUN_TIMEOUT,
                timings: dict | None = None) -> Path:
     """Execute ``notebook`` and write its offline deck ``out/<name>.slides.html``.
@@ -321,12 +368,13 @@ def build_deck(notebook: Path, out: Path = OUT, timeout: int = RUN_TIMEOUT,
     timings = {} if timings is None else timings
     name = notebook.stem
     nb = nbformat.read(notebook, as_version=4)
-    start = time.perf_counter()
+    start, started_at = time.perf_counter(), datetime.now(timezone.utc)
     try:
         executed = execute(nb, cwd=notebook.parent, timeout=timeout)
     except Exception as exc:  # nbclient's CellExecutionError carries the traceback text
         raise DeckError(f"{name}: running the notebook failed:\n{exc}") from exc
     timings["run"] = time.perf_counter() - start
+    timings.update(cell_timings(executed, started_at))
     deck = render_deck(strip_instructor_cells(static_widgets(executed, name)), name)
     path = out / f"{name}.slides.html"
     path.write_text(deck, encoding="utf-8")
@@ -402,8 +450,18 @@ def build_all(notebooks: list[Path], out: Path = OUT, jobs: int = 2,
             print(f"FAILED  {notebook.name} ({seconds:.1f} s)", flush=True)
         else:
             decks.append(deck)
+            slow = ""
+            if timings.get("startup", 0) > SLOW_S:
+                slow += f"; the kernel took {timings['startup']:.0f} s to start"
+            if timings.get("slowest", (0, 0))[1] > SLOW_S:
+                slow += f"; cell {timings['slowest'][0]} ran {timings['slowest'][1]:.0f} s"
+            if timings.get("longest_gap", (0, 0))[1] > SLOW_S:
+                slow += (f"; {timings['longest_gap'][1]:.0f} s passed between cell "
+                         f"{timings['longest_gap'][0]}'s reply and the next cell")
+            if timings["run"] - timings.get("last_reply", timings["run"]) > SLOW_S:
+                slow += f"; the kernel took {timings['run'] - timings['last_reply']:.0f} s to stop"
             print(f"built   {_shown(deck)} ({seconds:.1f} s: run {timings['run']:.1f} s, "
-                  f"export {timings['export']:.1f} s)", flush=True)
+                  f"export {timings['export']:.1f} s{slow})", flush=True)
     write_index(out, [d for d in out.glob("*.slides.html")])
     return decks, errors
 
