@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -98,6 +99,7 @@ def execute(nb, cwd: Path, timeout: int = RUN_TIMEOUT):
     notebook shows the original code, with the outputs of the inline run.
     """
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     executed = copy.deepcopy(nb)
     originals = [cell.source for cell in executed.cells]
@@ -109,10 +111,18 @@ def execute(nb, cwd: Path, timeout: int = RUN_TIMEOUT):
     env.pop("MPLBACKEND", None)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
-    client = NotebookClient(executed, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
-    client.widget_registry["@jupyter-widgets/output"]["OutputModel"] = _output_widget_class()
-    client.execute(env=env)
+    with tempfile.TemporaryDirectory(prefix="mlp-deck-") as sockets:
+        config = Config()
+        if os.name == "posix":
+            # Unix sockets in a private folder, not TCP ports: two kernels starting at once
+            # (--jobs 2, or other work on the machine) no longer race for a free port
+            # (seen as "Address already in use" and "Kernel died before replying").
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = NotebookClient(executed, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(cwd)}}, config=config)
+        client.widget_registry["@jupyter-widgets/output"]["OutputModel"] = _output_widget_class()
+        client.execute(env=env)
     for cell, source in zip(executed.cells, originals):
         cell.source = source
     return executed
