@@ -7,8 +7,8 @@
   formula is MathJax output (once, not twice), no raw ``$`` is left, no request left the disk and
   none failed.
 * ``test_live_slides_keep_widgets_working``: in JupyterLab, lecture 03 run and shown as slides
-  with jupyterlab-slideshow (``deck:start``); on the slide of the learning-rate widget, moving
-  the slider changes its (non-blank) figure.
+  with jupyterlab-slideshow (``deck:start``): the Skip cell (imports) never shows, and on the slide
+  of the learning-rate widget, moving the slider changes its (non-blank) figure.
 
 Screenshots: ``tests/browser/screenshots/slides-offline-*.png`` and ``slides-live.png``.
 """
@@ -157,6 +157,14 @@ _SLIDER_ON_SCREEN = """(selector) => Array.from(document.querySelectorAll(select
   return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight && getComputedStyle(e).visibility !== 'hidden';
 })"""
 
+# The lecture's first code cell (slide type Skip: imports and %matplotlib widget) on screen?
+_SKIPPED_CELL_ON_SCREEN = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell')).some(c => {
+  if (!c.textContent.includes('%matplotlib widget')) return false;
+  const r = c.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight
+    && getComputedStyle(c).visibility !== 'hidden' && getComputedStyle(c).display !== 'none';
+})"""
+
 
 @pytest.mark.timeout(300)
 def test_live_slides_keep_widgets_working(lab_server, page, screenshot_dir):
@@ -164,13 +172,21 @@ def test_live_slides_keep_widgets_working(lab_server, page, screenshot_dir):
     labpage.open_notebook(page, lab_server, relpath)
     labpage.run_all_cells(page)
     assert not labpage.error_outputs(page)
-    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+    page.evaluate("""async () => {
+      const notebook = window.jupyterapp.shell.currentWidget.content;
+      const first = notebook.widgets.findIndex(cell => cell.model.type === 'code');
+      await notebook.scrollToCell(notebook.widgets[first]);
+      notebook.activeCellIndex = 0;
+    }""")
+    labpage.poll(lambda: page.evaluate(_SKIPPED_CELL_ON_SCREEN), 10,
+                 message="the Skip cell on screen in the notebook view (else the check below proves nothing)")
     assert page.evaluate("() => window.jupyterapp.commands.hasCommand('deck:start')"), (
         "jupyterlab-slideshow is not installed in the lab (deck:start missing)")
     try:
         page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
         page.locator('body[data-jp-deck-mode="presenting"]').wait_for(state="attached")
         for _ in range(60):  # forward, slide by slide, to the learning-rate widget
+            assert not page.evaluate(_SKIPPED_CELL_ON_SCREEN), "a cell of slide type Skip is shown"
             if page.evaluate(_SLIDER_ON_SCREEN, labpage.SLIDER):
                 break
             page.evaluate("() => window.jupyterapp.commands.execute('deck:forward')")
