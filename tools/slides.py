@@ -2,7 +2,7 @@
 """Build the lecture decks: one reveal.js slide show per lecture, executed, offline.
 
     python3 tasks.py slides                           # every lecture -> build/slides/
-    python3 tasks.py slides lectures/03_backpropagation.ipynb   # only these lectures
+    python3 tasks.py slides 03 05                     # only these lectures (or paths, names)
     python3 tasks.py slides --out /media/usb/slides   # another folder
 
 (or ``.venv/bin/python tools/slides.py ...`` once ``slides/node_modules`` is installed). For each
@@ -72,7 +72,7 @@ VENDOR = {
     "mathjax": (2, ["LICENSE", "MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
                     "jax/input/TeX", "jax/element", "jax/output/CommonHTML",
                     "fonts/HTML-CSS/TeX/woff", "fonts/HTML-CSS/TeX/otf", "localization/en"]),
-    "requirejs": (2, ["README.md", "require.js"]),   # its licence text is in README.md
+    "requirejs": (2, ["require.js"]),      # its MIT licence notice is in the file's header
     "jquery": (3, ["LICENSE.txt", "dist/jquery.min.js"]),
 }
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"   # what nbconvert's template asks its CDN for
