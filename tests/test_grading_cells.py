@@ -53,6 +53,11 @@ def test_a_failing_cell_shows_the_judges_message_once():
     assert [(o.ename, o.evalue) for o in c.outputs] == [("AssertionError", "z is wrong")]
     apply_verdict(c, Verdict(False, "z is wrong", "check", 3, True))  # already shown: not again
     assert len(c.outputs) == 1
+    hidden = graded_cell("t()", "t")  # an error whose traceback a hook emptied: the message is added
+    hidden.outputs = [new_output("error", ename="AssertionError", evalue="z is wrong",
+                                 traceback=["ERROR: An error occurred while showtraceback was disabled"])]
+    apply_verdict(hidden, Verdict(False, "z is wrong", "check", 3, True))
+    assert [o.traceback[-1] for o in hidden.outputs][-1].endswith("AssertionError\x1b[0m: z is wrong")
     assert c.metadata[METADATA_KEY] == {"passed": False, "message": "z is wrong", "reason": "check", "line": 3,
                                         "hidden": True}
 

@@ -14,6 +14,7 @@ Used by the grader and by ``mlp-check`` alike, so that both apply the same rules
 from __future__ import annotations
 
 import copy
+import re
 
 import nbformat
 
@@ -25,6 +26,7 @@ __all__ = ["METADATA_KEY", "grade_id", "is_test_cell", "take_records", "shown_er
 
 #: Key of our entries in notebook and cell metadata.
 METADATA_KEY = "mlp_grading"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _nbgrader(cell):
@@ -69,7 +71,8 @@ def apply_verdict(cell, verdict):
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             output["name"] = "stdout"  # a warning is not a failure (see the module docstring)
     if not verdict.passed:
-        shown = [f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
+        # what a reader sees of an error output is its traceback (feedback, JupyterLab)
+        shown = [_ANSI.sub("", "\n".join(o.get("traceback", [])))
                  for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if not any(verdict.message in text for text in shown):
             cell["outputs"].append(nbformat.v4.new_output(
