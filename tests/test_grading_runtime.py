@@ -30,7 +30,8 @@ def test_changes_names_rebound_functions_methods_and_code():
 
 CELLS = [
     # ordinary work: nothing here is a replacement
-    "import warnings\nimport numpy as np\nimport numpy.testing\nnp.random.seed(0)\nnp.seterr(all='ignore')\n"
+    "%matplotlib inline\nimport warnings\nimport numpy as np\nimport numpy.testing\nimport scipy.special\n"
+    "import matplotlib.pyplot as plt\nimport sklearn.linear_model\nnp.random.seed(0)\nnp.seterr(all='ignore')\n"
     "np.set_printoptions(precision=3)\nwarnings.filterwarnings('ignore')\n"
     "with warnings.catch_warnings():\n    warnings.simplefilter('error')\nprint(np.exp(1000.0))",
     "from mlp_lib.checks import check_array\ncheck_array('a', np.ones(2), [1.0, 1.0])",

@@ -18,6 +18,7 @@ removes these hooks only loses its records, and a test cell without its record g
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import types
 
@@ -115,6 +116,7 @@ def install(shell):
     # Everything the hooks use is bound here, out of reach of the notebook's rebinding.
     slot, recorder_class, mime = record._active, record.Recorder, record.MIME
     publish, sha256, changed, str_, type_ = shell.display_pub.publish, hashlib.sha256, changes, str, type
+    kernel_pid, getpid = os.getpid(), os.getpid  # a process forked by a cell must not report
 
     def error_of(error):
         if error is None:
@@ -135,6 +137,8 @@ def install(shell):
         slot[0] = recorder_class()
 
     def post_run_cell(result):
+        if getpid() != kernel_pid:
+            return
         recorder, slot[0] = slot[0], None
         error = result.error_in_exec or result.error_before_exec
         observations = recorder.observations if recorder is not None else []
