@@ -1,8 +1,6 @@
 """Tests for mlp_lib.grading.judge: a test cell passes only on its full, untampered record."""
 import copy
 
-import numpy as np
-
 from mlp_lib.grading import record
 from mlp_lib.grading.judge import hidden_lines, judge_cell, source_sha256
 from mlp_lib.grading.record import REFERENCE

@@ -32,10 +32,8 @@ MAX_DEPTH = 8
 _DTYPES = {"f": "<f8", "i": "<i8", "u": "<i8", "b": "|b1"}  # numpy kind -> encoded dtype
 
 # Bound once, when the kernel loads this module before any student code runs.
-_array, _ascontiguousarray, _frombuffer, _ndarray = np.array, np.ascontiguousarray, np.frombuffer, np.ndarray
-_b64encode, _b64decode = base64.b64encode, base64.b64decode
-_type, _len, _str, _repr, _isinstance, _int = type, len, str, repr, isinstance, int
-_tuple, _list, _dict, _float, _bool = tuple, list, dict, float, bool
+_array, _ascontiguousarray, _b64encode = np.array, np.ascontiguousarray, base64.b64encode
+_type, _len, _str, _int, _tuple, _list, _dict = type, len, str, int, tuple, list, dict
 
 
 class _Reference:
