@@ -9,6 +9,16 @@
   timeout of Execute, plus recovery when the kernel dies (``os._exit``, a crash) or ignores the
   interrupt after a timeout: the cell gets an error, a new kernel starts, the earlier non-test
   cells run again and grading carries on with the next cell.
+* :class:`JudgeTests` (autograde, right after the execution step): decides every test cell from
+  the record the course's grading runtime sent out of the kernel (:mod:`mlp_lib.grading`), against
+  the reference solution's record of the same cell, in this process: what the submission did
+  inside its kernel (rebinding ``np.allclose``, ``AssertionError`` or the checks, arrays whose
+  comparisons lie, hooks that swallow errors) cannot make a check pass. A warning on stderr is not
+  a failure. The reference records come from one run of ``source/<name>/<name>.ipynb`` per
+  assignment and grading process (:func:`reference_records`).
+* :class:`RecordReleasedTests` (generate): keeps the released test cells in the release's
+  metadata, so that the students' ``mlp-check`` can put back edited or deleted test cells as
+  grading does.
 * :class:`HideHiddenTests` (feedback): removes hidden test code from the test cells *and* from the
   tracebacks and outputs, keeping the error messages (nbgrader's ClearHiddenTests only edits the
   source, and stock feedback does not even run it; a failing assert's traceback prints the line).
@@ -25,18 +35,26 @@ import copy
 import os
 import re
 import shutil
+import tempfile
 import time
 
+import nbformat
+from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Integer, List, Unicode
 
+from mlp_lib.grading import CELL_TIMEOUT
+from mlp_lib.grading.cells import METADATA_KEY, grade_id, is_test_cell, judge_notebook, released_tests, take_records
+from mlp_lib.grading.judge import judge_cell
+from mlp_lib.grading.runtime import KERNEL_ARGUMENT
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.exchange.default import ExchangeCollect
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
-__all__ = ["RestoreCells", "RecoveringExecute", "with_recovery", "HideHiddenTests", "configure"]
+__all__ = ["RestoreCells", "RecoveringExecute", "with_recovery", "JudgeTests", "reference_records",
+           "RecordReleasedTests", "HideHiddenTests", "configure"]
 
 
 # --------------------------------------------------------------------------- sanitize
@@ -197,6 +215,75 @@ def with_recovery(executor):
     return type(f"Recovering{executor.__name__}", (RecoveringExecute, executor), {"__module__": __name__})
 
 
+# --------------------------------------------------------------------------- judge
+
+_references: dict = {}  # (path, mtime, size) -> {grade_id: record}: one reference run per process
+
+
+def reference_records(path, timeout=CELL_TIMEOUT * 6):
+    """``{grade_id: record}`` of the source notebook at ``path`` (the reference solution), run once.
+
+    The notebook runs in a temporary copy of its folder, with the grading runtime, as the instructor's
+    own (trusted) code. Every test cell must pass its own judge; otherwise the course is broken and
+    this raises RuntimeError naming the test.
+    """
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
+    if key in _references:
+        return _references[key]
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="mlp-reference-") as tmp:
+        folder = os.path.join(tmp, "run")
+        shutil.copytree(os.path.dirname(os.path.abspath(path)), folder,
+                        ignore=shutil.ignore_patterns("*.ipynb", "*.md", ".ipynb_checkpoints", "__pycache__"))
+        NotebookClient(nb, timeout=timeout, allow_errors=True, extra_arguments=[KERNEL_ARGUMENT],
+                       resources={"metadata": {"path": folder}}).execute()
+    records = {}
+    for cell in nb.cells:
+        found = take_records(cell) if cell.get("cell_type") == "code" else []
+        if not is_test_cell(cell):
+            continue
+        gid = grade_id(cell)
+        if len(found) != 1:
+            raise RuntimeError(f"{path}: the reference solution's test cell {gid} reported {len(found)} records")
+        verdict = judge_cell(cell.source, found, reference=found[0])
+        if not verdict.passed:
+            raise RuntimeError(f"{path}: the reference solution fails its own test {gid}: {verdict.message}")
+        records[gid] = found[0]
+    _references[key] = records
+    return records
+
+
+class JudgeTests(NbGraderPreprocessor):
+    """Decide each test cell from its record, against the reference solution's (see the module docstring).
+
+    Runs after the execution step. A failing test cell shows an error output with the judge's
+    message (nbgrader then scores it 0); stderr output of a test cell becomes stdout.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        converter = getattr(self.parent, "parent", None)
+        coursedir = getattr(converter, "coursedir", None)
+        if coursedir is None:
+            raise RuntimeError("JudgeTests runs inside nbgrader's autograde (no course directory)")
+        source = os.path.join(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]),
+                              f"{info['notebook']}.ipynb")
+        verdicts = judge_notebook(nb, reference_records(source))
+        for gid, verdict in verdicts.items():
+            if not verdict.passed and verdict.reason in ("changed", "record", "order"):
+                self.log.warning("%s/%s: %s: %s", info.get("student"), info["assignment"], gid, verdict.message)
+        return nb, resources
+
+
+class RecordReleasedTests(NbGraderPreprocessor):
+    """Generate: store the released test cells in the notebook's metadata (for ``mlp-check``)."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata[METADATA_KEY] = released_tests(nb)
+        return nb, resources
+
+
 class SafeCollect(ExchangeCollect):
     """nbgrader's ``collect``, except that it never follows a symbolic link in a submission.
 
@@ -235,11 +322,12 @@ def configure(c):
     """Install this module's preprocessors in the nbgrader config ``c`` (call it last).
 
     OverwriteCells becomes RestoreCells; whichever Execute class the autograde steps use (nbgrader's
-    own, or a sandboxed subclass set earlier in the config) gets :func:`with_recovery`; feedback
-    gets HideHiddenTests.
+    own, or a sandboxed subclass set earlier in the config) gets :func:`with_recovery`, kernels that
+    load the grading runtime before any cell, and :class:`JudgeTests` after it; generate gets
+    RecordReleasedTests, feedback HideHiddenTests.
     """
     c.ExchangeFactory.collect = SafeCollect
-    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
     from nbgrader.preprocessors import GetGrades
     from traitlets.utils.importstring import import_item
 
@@ -250,8 +338,19 @@ def configure(c):
 
     c.Autograde.sanitize_preprocessors = [RestoreCells if p is OverwriteCells else p
                                           for p in steps("sanitize_preprocessors")]
-    c.Autograde.autograde_preprocessors = [with_recovery(p) if isinstance(p, type) and issubclass(p, Execute) else p
-                                           for p in steps("autograde_preprocessors")]
+    autograde = []
+    for p in steps("autograde_preprocessors"):
+        if isinstance(p, type) and issubclass(p, Execute):
+            autograde += [with_recovery(p), JudgeTests]
+        elif p is not JudgeTests:
+            autograde.append(p)
+    c.Autograde.autograde_preprocessors = autograde
+    arguments = list(c.Execute.get("extra_arguments") or []) if "Execute" in c else []
+    c.Execute.extra_arguments = arguments + ([KERNEL_ARGUMENT] if KERNEL_ARGUMENT not in arguments else [])
+    generate = c.GenerateAssignment.get("preprocessors") if "GenerateAssignment" in c else None
+    generate = [import_item(p) if isinstance(p, str) else p
+                for p in (generate or GenerateAssignment.class_traits()["preprocessors"].default())]
+    c.GenerateAssignment.preprocessors = [p for p in generate if p is not RecordReleasedTests] + [RecordReleasedTests]
     feedback = c.GenerateFeedback.get("preprocessors") if "GenerateFeedback" in c else None
     feedback = list(feedback or GenerateFeedback.class_traits()["preprocessors"].default())
     if HideHiddenTests not in feedback:

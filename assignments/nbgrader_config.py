@@ -39,7 +39,9 @@ c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)_(?P<file_id
 
 # Execution of student code (autograde). A cell running longer than the timeout is interrupted
 # and gets no points; the other cells still run.
-c.Execute.timeout = 20  # seconds per cell
+from mlp_lib.grading import CELL_TIMEOUT  # noqa: E402  (the same limit as the students' mlp-check)
+
+c.Execute.timeout = CELL_TIMEOUT  # seconds per cell (20)
 c.Execute.interrupt_on_timeout = True
 c.RecoveringExecute.max_kernel_restarts = 5
 

@@ -1,4 +1,8 @@
-"""Tests for mlp_lib.checks: every check passes on the library's own code and names the mistake otherwise."""
+"""Tests for mlp_lib.checks: every check passes on the library's own code and names the mistake otherwise.
+
+Checks that compare with the reference solution (``REFERENCE``) are judged the way the grader judges
+them: the observations of a run with the candidate against those of a run with the reference.
+"""
 import time
 
 import numpy as np
@@ -7,6 +11,8 @@ import pytest
 import mlp_lib
 from mlp_lib import activations as A
 from mlp_lib import checks
+from mlp_lib.grading import record
+from mlp_lib.grading.judge import judge_cell, source_sha256
 from mlp_lib.losses import SquaredError
 
 
@@ -18,12 +24,41 @@ def fails(match, fn, *args, **kwargs):
     return str(info.value)
 
 
+def run_recorded(check, *args, **kwargs):
+    """``(observations, message of the AssertionError raised or None)`` of one check call."""
+    recorder = record.Recorder()
+    record._active[0] = recorder
+    try:
+        check(*args, **kwargs)
+        error = None
+    except AssertionError as exc:
+        error = str(exc)
+    finally:
+        record._active[0] = None
+    return recorder.observations, error
+
+
+def cell_record(observations, error=None):
+    return {"version": 1, "source_sha256": source_sha256(""), "observations": observations, "changed": [],
+            "error": {"type": "AssertionError", "message": error, "line": None} if error else None}
+
+
+def graded(check, candidate, reference, *args, **kwargs):
+    """The grader's message for ``check(candidate, ...)`` judged against ``check(reference, ...)``, or None."""
+    expected, problem = run_recorded(check, reference, *args, **kwargs)
+    assert problem is None, problem
+    mine, error = run_recorded(check, candidate, *args, **kwargs)
+    verdict = judge_cell("", [cell_record(mine, error)], reference=cell_record(expected))
+    return None if verdict.passed else verdict.message
+
+
 # --------------------------------------------------------------------------- check_array
 
 def test_check_array_passes_and_returns_none():
     assert checks.check_array("z", np.array([1.0, 2.0]), [1.0, 2.0 + 1e-9]) is None
     assert checks.check_array("loss", 0.25, 0.25) is None
     assert checks.check_array("dW", np.zeros((2, 8)), shape=(2, 8)) is None
+    assert checks.check_array("later", np.ones(3), checks.REFERENCE) is None  # judged by the grader
 
 
 def test_check_array_messages():
@@ -32,11 +67,83 @@ def test_check_array_messages():
           checks.check_array, "loss", np.zeros((4, 1)), 0.5)
     fails("sigmoid(x) is None — did you forget to return a value?", checks.check_array, "sigmoid(x)", None, [1.0])
     fails("w should be an array of numbers, got str", checks.check_array, "w", "abc")
+    fails("w should be an array of numbers, got tuple", checks.check_array, "w", (np.zeros(2), 1.0), [0.0, 0.0])
     fails("db contains nan at index (1,)", checks.check_array, "db", [0.0, np.nan], [0.0, 1.0])
     fails("db contains inf", checks.check_array, "db", [np.inf], shape=(1,))
     msg = fails("z is wrong at index (1,): got 3, expected 2", checks.check_array, "z", [1.0, 3.0], [1.0, 2.0],
                 hint="check the bias")
     assert msg.endswith(": check the bias")
+
+
+def test_check_array_names_a_known_mistake():
+    a, dout = np.array([0.5, -0.25]), np.array([2.0, -1.0])
+    expected, ignoring = dout * (1 - a ** 2), 1 - a ** 2
+    msg = fails("Tanh.backward(dout) is wrong: it ignores dout", checks.check_array, "Tanh.backward(dout)", ignoring,
+                expected, mistakes={"it ignores dout": ignoring})
+    assert "index" not in msg
+    fails("Tanh.backward(dout) is wrong at index (0,)", checks.check_array, "Tanh.backward(dout)", -expected,
+          expected, mistakes={"it ignores dout": ignoring})
+
+
+def test_checks_judge_the_values_not_the_objects_comparisons():
+    class Agreeable(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            return np.True_
+
+    liar = np.array([5.0, 6.0]).view(Agreeable)
+    fails("z is wrong at index (0,): got 5, expected 1", checks.check_array, "z", liar, [1.0, 2.0])
+    checks.check_array("z", np.array([1.0, 2.0]).view(Agreeable), [1.0, 2.0])
+
+
+def test_other_kinds_of_checks():
+    rng = np.random.default_rng(0)
+    W = rng.normal(0.0, 0.1, size=(100, 200))
+    checks.check_statistics("W", W, shape=(100, 200), mean=0.0, std=0.1, std_text="0.1", mean_tol=0.005, std_tol=0.004)
+    fails(f"W: the weights should have standard deviation sqrt(2/n_in) = 0.1414, got {W.std():.4f}",
+          checks.check_statistics,
+          "W", W, shape=(100, 200), mean=0.0, std=np.sqrt(2 / 100), std_text="sqrt(2/n_in)", mean_tol=0.005,
+          std_tol=0.004)
+    fails("W has shape (100, 200), expected (200, 100)", checks.check_statistics, "W", W, shape=(200, 100),
+          mean=0.0, std=0.1, std_text="0.1", mean_tol=0.005, std_tol=0.004)
+    checks.check_same("seed twice", W, W.copy())
+    fails("seed twice: the results differ at index (0, 0)", checks.check_same, "seed twice", W, W + 1)
+    checks.check_same("first row", W[:1], W, prefix=True)
+    checks.check_differs("two seeds", W, W + 1)
+    fails("two seeds: both results are the same", checks.check_differs, "two seeds", [(W, W)], [(W, W.copy())])
+    checks.check_unchanged(W, W.copy(), "changed in place")
+    fails("changed in place", checks.check_unchanged, W * 2, W, "changed in place")
+
+
+def test_check_classifies():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    checks.check_classifies("AND", (np.array([2.0, 1.0]), -3.0), X, np.array([0, 0, 0, 1]), model="perceptron")
+    fails("AND: 1 of 4 examples misclassified (predictions [0, 0, 1, 1], targets [0, 0, 0, 1])",
+          checks.check_classifies, "AND", (np.array([2.0, 0.0]), -1.0), X, np.array([0, 0, 0, 1]), model="perceptron")
+    W1, b1 = np.array([[5.0, 5.0], [5.0, 5.0]]), np.array([-2.5, -7.5])  # OR and AND units
+    W2, b2 = np.array([[10.0], [-10.0]]), np.array([-5.0])               # OR and not AND: XOR
+    t = np.array([[0.0], [1.0], [1.0], [0.0]])
+    checks.check_classifies("XOR", (W1, b1, W2, b2), X, t, model="tanh-sigmoid")
+    fails("XOR: 2 of 4 examples misclassified", checks.check_classifies, "XOR", (W1, b1, -W2, b2), X, t,
+          model="tanh-sigmoid")
+    fails("XOR: the parameters do not fit the inputs", checks.check_classifies, "XOR", (W1.T[:1], b1, W2, b2), X, t,
+          model="tanh-sigmoid")
+
+
+def test_check_minibatches():
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
+    order = np.random.default_rng(0).permutation(10)
+    good = [(X[order[i:i + 3]], y[order[i:i + 3]]) for i in range(0, 10, 3)]
+    checks.check_minibatches("batches", good, X, y, 3)
+    fails("batches: batch sizes [3, 3, 3], expected [3, 3, 3, 1]", checks.check_minibatches, "batches", good[:3],
+          X, y, 3)
+    unpaired = [(xb, yb[::-1]) for xb, yb in good]
+    fails("batches: the rows of X_batch 0 do not belong to its labels y_batch", checks.check_minibatches,
+          "batches", unpaired, X, y, 3)
+    twice = [(X[:3], y[:3])] * 3 + [(X[9:], y[9:])]
+    fails("every example must appear exactly once per epoch", checks.check_minibatches, "batches", twice, X, y, 3)
 
 
 # --------------------------------------------------------------------------- check_activation
@@ -48,7 +155,8 @@ def stable_sigmoid(x):
 def test_check_activation_accepts_the_library_functions():
     for name in ("sigmoid", "tanh", "relu"):
         f, g = A.FUNCTIONS[name]
-        checks.check_activation(f, name, f, grad=g, reference_grad=g)
+        assert graded(checks.check_activation, f, f, name, stable=name != "relu") is None
+        assert graded(checks.check_activation, g, g, f"{name}_grad") is None
 
 
 def test_check_activation_names_unstable_forms():
@@ -61,34 +169,29 @@ def test_check_activation_names_unstable_forms():
     def tanh_nan(x):
         return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
 
-    fails("sigmoid(1000) returned nan — use a numerically stable form",
-          checks.check_activation, sigmoid_nan, "sigmoid", A.sigmoid)
-    fails("sigmoid(-1000) triggered the numpy warning 'overflow encountered in exp'",
-          checks.check_activation, sigmoid_overflow, "sigmoid", A.sigmoid)
-    fails("tanh(-1000) returned nan", checks.check_activation, tanh_nan, "tanh", A.tanh)
+    assert graded(checks.check_activation, sigmoid_nan, A.sigmoid, "sigmoid") == (
+        "sigmoid(1000) returned nan — use a numerically stable form")
+    assert graded(checks.check_activation, sigmoid_overflow, A.sigmoid, "sigmoid", stable=True) == (
+        "sigmoid(-1000) triggered the numpy warning 'overflow encountered in exp': use a numerically stable form")
+    assert graded(checks.check_activation, sigmoid_overflow, A.sigmoid, "sigmoid") is None  # warnings allowed
+    assert graded(checks.check_activation, tanh_nan, A.tanh, "tanh").startswith("tanh(-1000) returned nan")
 
 
-def test_check_activation_wrong_values_and_derivative():
-    fails("tanh(x) is wrong", checks.check_activation, stable_sigmoid, "tanh", A.tanh,
-          hint="tanh ranges over (−1, 1)")
-
-    def tanh_grad(x):
-        return 1 - np.tanh(x)  # forgot the square
-
-    msg = fails("tanh_grad(x) is wrong", checks.check_activation, np.tanh, "tanh", A.tanh, grad=tanh_grad,
-                reference_grad=A.tanh_grad, grad_hint="the derivative of tanh is 1 − tanh²")
-    assert msg.endswith("the derivative of tanh is 1 − tanh²")
-    fails("relu_grad(x) is None", checks.check_activation, A.relu, "relu", A.relu,
-          grad=lambda x: None, reference_grad=A.relu_grad)
+def test_check_activation_wrong_values():
+    msg = graded(checks.check_activation, stable_sigmoid, A.tanh, "tanh", hint="tanh ranges over (−1, 1)")
+    assert msg.startswith("tanh(x) is wrong at index (0, 0)") and msg.endswith(": tanh ranges over (−1, 1)")
+    assert graded(checks.check_activation, lambda x: 1 - np.tanh(x), A.tanh_grad, "tanh_grad").startswith(
+        "tanh_grad(x) is wrong")
+    assert graded(checks.check_activation, lambda x: None, A.relu_grad, "relu_grad") == (
+        "relu_grad(x) is None — did you forget to return a value?")
 
 
-def test_check_activation_input_modified_in_place_and_missing():
+def test_check_activation_input_modified_in_place():
     def relu(x):
         x[x < 0] = 0
         return x
 
-    fails("relu changed its input array in place", checks.check_activation, relu, "relu", A.relu)
-    fails("relu should be a function, got NoneType", checks.check_activation, None, "relu", A.relu)
+    fails("relu changed its input array in place", checks.check_activation, relu, "relu")
 
 
 # --------------------------------------------------------------------------- gradients
@@ -191,16 +294,21 @@ def _by_name(x):
     return __import__("mlp_lib").activations.sigmoid(x)
 
 
+def _by_module_name(x):
+    return __import__("importlib").import_module("mlp_lib.activations").sigmoid(x)
+
+
 def _via_helper(x):
     return _wrapped_module(x)
 
 
 def test_check_not_imported_detects_imports_and_wrappers():
     expected = "sigmoid must be implemented here, not imported from mlp_lib — no points for this part"
-    for fn in (A.sigmoid, _wrapped_module, _wrapped_package, _imported_inside, _by_name, _via_helper,
-               lambda x, f=A.sigmoid: f(x)):
+    for fn in (A.sigmoid, _wrapped_module, _wrapped_package, _imported_inside, _by_name, _by_module_name,
+               _via_helper, lambda x, f=A.sigmoid: f(x)):
         fails(expected, checks.check_not_imported, fn, "sigmoid")
     fails("(it uses mlp_lib.activations.sigmoid)", checks.check_not_imported, A.sigmoid, "sigmoid")
+    fails("(it uses the module name 'mlp_lib.activations')", checks.check_not_imported, _by_module_name, "sigmoid")
 
     class Dense(mlp_lib.Dense):
         pass
@@ -215,6 +323,23 @@ def test_check_not_imported_detects_imports_and_wrappers():
     fails("(it uses mlp_lib.layers.Dense (as a base class))", checks.check_not_imported, Dense, "Dense")
     fails("Tanh must be implemented here", checks.check_not_imported, Tanh, "Tanh")
     fails("relu is None", checks.check_not_imported, None, "relu")
+
+
+def test_check_not_imported_ignores_text_that_mentions_mlp_lib():
+    def sigmoid(x):
+        """My own version; mlp_lib uses expit."""
+        # not mlp_lib.activations.sigmoid: written here
+        message = "see mlp_lib's sigmoid for comparison"
+        return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float))) if message else None
+
+    class Dense:
+        """Like mlp_lib.Dense, but mine."""
+
+        def forward(self, x):
+            return x
+
+    checks.check_not_imported(sigmoid, "sigmoid")
+    checks.check_not_imported(Dense, "Dense")
 
 
 def test_check_not_imported_ignores_attribute_names_that_match_globals():

@@ -7,12 +7,12 @@ on a JupyterHub server. Assignment 1 of the course goes round::
     instructor: db student import, generate, release_assignment        (course.py)
     alice, bob: list, fetch_assignment; alice answers everything, bob breaks relu
     alice:      validate, submit
-    bob:        submit (correct) ... the due date passes ... check.py, submit (broken)
+    bob:        submit (correct) ... the due date passes ... mlp-check, submit (broken)
     instructor: collect, autograde, feedback, release_feedback          (course.py)
     alice, bob: fetch_feedback
 
 The tests assert that each student's fetched feedback and gradebook entry carry their own
-score (10/10 and 8/10), that bob's later submission is the one graded and is flagged
+score (11/11 and 10/11), that bob's later submission is the one graded and is flagged
 late, and that bob can reach neither alice's submission nor her feedback.
 
 Run as root (as CI is), the three actors are real, unprivileged users created for the
@@ -50,7 +50,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = REPO / "assignments"
-CHECK_PY = ASSIGNMENTS / "check.py"
+MLP_CHECK = Path(sys.executable).with_name("mlp-check")  # installed with the course's package
 VENV_BIN = Path(sys.executable).parent
 COURSE_ID = "mlp-intro"
 
@@ -131,7 +131,7 @@ A1 = "a1_activations_and_perceptron"
 
 
 def course_assignment() -> Assignment:
-    """Assignment 1 of the course, and how bob gets 2 of its 10 points wrong."""
+    """Assignment 1 of the course, and how bob gets 1 of its 11 points wrong."""
     return Assignment(
         assignment_id=A1,
         source=nbformat.read(ASSIGNMENTS / "source" / A1 / f"{A1}.ipynb", as_version=4),
@@ -275,9 +275,8 @@ class Actor:
             elif argv[1:2] == ["course.py"]:
                 words = [w for w in argv[2:] if not w.startswith("--") and not os.path.isabs(w)]
                 forms.append(" ".join(["assignments/course.py", *words]))
-            elif len(argv) > 1 and Path(argv[1]).name == "check.py":
-                # the student's check, installed with the package as `mlp-check` (issue 11)
-                forms.append(" ".join(["mlp-check", *argv[2:]]))
+            elif program == "mlp-check":
+                forms.append(" ".join(["mlp-check", *argv[1:]]))
         return forms
 
 
@@ -629,7 +628,7 @@ def _drive_shared_server(trip: RoundTrip) -> None:
     time.sleep(0.01)
     # ... and he breaks one function, runs the check, and submits again, late.
     answer(bob.home / notebook, broken)
-    steps["bob_check"] = bob.python(str(CHECK_PY), notebook, check=False)
+    steps["bob_check"] = bob.run(str(MLP_CHECK), notebook, check=False)
     bob.nbgrader("submit", a)
     steps["submissions"] = {s.login: [_timestamp(p) for p in _cache_entries(s, a)]
                             for s in trip.students}
@@ -723,7 +722,7 @@ def test_student_checks_before_submitting(shared_server):
     validate = trip.steps["alice_validate"]
     assert "Success! Your notebook passes all the tests." in validate.stdout
 
-    # Bob's check.py: one line per test cell, the broken part FAILED with its message.
+    # Bob's mlp-check: one line per test cell, the broken part FAILED with its message.
     check = trip.steps["bob_check"]
     assert check.returncode == 1, check.stdout + check.stderr
     statuses = {}
@@ -733,7 +732,7 @@ def test_student_checks_before_submitting(shared_server):
             statuses[words[1]] = words[0]
     assert statuses == {g: ("FAILED" if g in trip.assignment.failing_tests else "PASSED")
                         for g in trip.assignment.test_points()}, check.stdout
-    assert re.search(r"FAILED +test_relu +0/2 +AssertionError: relu\(\[-2, 0, 3\]\) is wrong",
+    assert re.search(r"FAILED +test_relu +0/1 +AssertionError: relu\(\[-2, 0, 3\]\) is wrong",
                      check.stdout), check.stdout
     assert (f"Visible tests: {trip.assignment.partial_score:g} of "
             f"{trip.assignment.full_score:g} points passed") in check.stdout

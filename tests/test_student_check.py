@@ -1,13 +1,15 @@
-"""Tests for the students' pre-submission check, ``assignments/check.py``.
+"""Tests for the students' pre-submission check, ``mlp-check`` (``mlp_lib/grading/check.py``).
 
-A tiny nbgrader assignment is authored here and released with the real
-``nbgrader generate_assignment``, so the notebooks checked are exactly what students
-fetch: hidden tests stripped, answers replaced by ``raise NotImplementedError()``,
-checksums in the metadata.
+A tiny nbgrader assignment is authored here and released with nbgrader's own preprocessors,
+so the notebooks checked are exactly what students fetch: hidden tests stripped, answers
+replaced by ``raise NotImplementedError()``, checksums in the metadata. The command runs as
+students run it: the installed ``mlp-check``, from a folder that is not the repository.
+(tests/test_grading_pipeline.py compares its verdicts with the grader's on the whole corpus.)
 """
 from __future__ import annotations
 
-import importlib.util
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,21 +18,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from mlp_lib.grading import CELL_TIMEOUT
+from mlp_lib.grading import check
+from mlp_lib.grading.cells import METADATA_KEY, released_tests
+
 REPO = Path(__file__).resolve().parents[1]
-CHECK_PY = REPO / "assignments" / "check.py"
+MLP_CHECK = Path(sys.executable).with_name("mlp-check")
 
 pytestmark = pytest.mark.slow
-
-
-def load_check_module():
-    spec = importlib.util.spec_from_file_location("assignments_check", CHECK_PY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check = load_check_module()
 
 
 # --------------------------------------------------------------------------- a tiny course
@@ -49,7 +44,7 @@ def tiny_source_notebook() -> nbformat.NotebookNode:
         _cell("import numpy as np\n\n"
               "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
               solution=True, grade_id="double"),
-        _cell("assert double(2) == 4, 'double(2) should be 4'\n"
+        _cell("from mlp_lib.checks import check_array\ncheck_array('double(2)', double(2), 4)\n"
               "### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS",
               grade=True, locked=True, points=2, grade_id="test_double"),
         _cell("def safe_exp(x):\n    ### BEGIN SOLUTION\n"
@@ -88,6 +83,14 @@ def release_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def with_release_record(path: Path) -> Path:
+    """The notebook at ``path`` with the record of its test cells the course's release adds."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata[METADATA_KEY] = released_tests(nb)
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> Path:
     """The tiny assignment as students get it."""
@@ -116,9 +119,9 @@ CORRECT = {
 }
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CHECK_PY), *args], capture_output=True,
-                          text=True, timeout=300)
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The installed command, run from ``cwd`` (not the repository)."""
+    return subprocess.run([str(MLP_CHECK), *args], capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
 def lines_for(output: str) -> dict[str, str]:
@@ -136,7 +139,7 @@ def lines_for(output: str) -> dict[str, str]:
 def test_unanswered_notebook_fails_every_visible_test(released, tmp_path):
     notebook = student_copy(released, tmp_path, {})
     before = notebook.read_bytes()
-    result = run_cli(str(notebook))
+    result = run_cli(str(notebook), cwd=tmp_path)
 
     assert result.returncode == 1, result.stdout + result.stderr
     lines = lines_for(result.stdout)
@@ -157,8 +160,8 @@ def test_unanswered_notebook_fails_every_visible_test(released, tmp_path):
 
 
 def test_correct_notebook_passes(released, tmp_path):
-    notebook = student_copy(released, tmp_path, CORRECT)
-    result = run_cli(str(notebook))
+    notebook = student_copy(released, tmp_path / "work", CORRECT)
+    result = run_cli(str(notebook), cwd=tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = lines_for(result.stdout)
@@ -199,16 +202,74 @@ def test_error_in_an_answer_cell_is_reported(released, tmp_path):
     assert not report.ok
 
 
-def test_edited_test_cell_is_flagged(released, tmp_path):
+def test_edited_test_cell_is_flagged_without_a_release_record(released, tmp_path):
     notebook = student_copy(released, tmp_path, {**CORRECT, "test_double": "assert True"})
     report = check.check_notebook(notebook)
 
     by_id = {c.grade_id: c for c in report.cells}
-    assert by_id["test_double"].status == check.PASSED
+    assert by_id["test_double"].status == check.PASSED  # the edited cell passes, but grading runs the original
     assert by_id["test_double"].modified
     assert not by_id["test_safe_exp"].modified
     assert not report.ok
     assert "this test cell was edited" in check.format_report(report)
+
+
+def test_edited_and_deleted_test_cells_are_checked_as_released(released, tmp_path):
+    """As grading does: the release records its test cells, and the check puts them back."""
+    recorded = with_release_record(Path(shutil.copy(released, tmp_path / "release.ipynb")))
+    notebook = student_copy(recorded, tmp_path / "work", {
+        **CORRECT, "double": "import numpy as np\n\ndef double(x):\n    return 3 * x",
+        "test_double": "print('double: tests passed')"})
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_safe_exp"]
+    nbformat.write(nb, notebook)
+    report = check.check_notebook(notebook)
+
+    by_id = {c.grade_id: c for c in report.cells}
+    assert by_id["test_double"].status == check.FAILED and by_id["test_double"].restored == "edited"
+    assert by_id["test_double"].message.startswith("AssertionError: double(2) is wrong")
+    assert by_id["test_safe_exp"].status == check.PASSED and by_id["test_safe_exp"].restored == "deleted"
+    assert "this test cell was missing; it was checked as released" in check.format_report(report)
+
+
+def test_a_warning_is_not_a_failure_as_in_grading(released, tmp_path):
+    notebook = student_copy(released, tmp_path, {
+        **CORRECT, "safe_exp": "def safe_exp(x):\n    np.float64(1.0) / np.float64(0.0)  # warns\n"
+                               "    return np.exp(np.minimum(x, 700.0))"})
+    report = check.check_notebook(notebook)
+    assert {c.grade_id: c.status for c in report.tests} == {"test_double": check.PASSED,
+                                                            "test_safe_exp": check.PASSED}
+    assert report.ok
+
+
+def test_tampering_is_judged_as_in_grading(released, tmp_path):
+    notebook = student_copy(released, tmp_path, {
+        **CORRECT, "double": "import numpy as np\nnp.isfinite = lambda value: True\n\n"
+                             "def double(x):\n    return 2 * x"})
+    report = check.check_notebook(notebook)
+    by_id = {c.grade_id: c for c in report.cells}
+    assert by_id["test_double"].status == check.FAILED
+    assert by_id["test_double"].message.startswith("the notebook replaced numpy.isfinite")
+
+
+def test_same_time_limit_as_grading():
+    from traitlets.config.loader import PyFileConfigLoader
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "assignments")).load_config()
+    assert config.Execute.timeout == CELL_TIMEOUT
+    assert check.check_notebook.__defaults__[0] == CELL_TIMEOUT
+
+
+def test_json_report_and_the_old_path(released, tmp_path):
+    notebook = student_copy(released, tmp_path / "work", CORRECT)
+    result = run_cli("--json", str(notebook), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["passed_points"] == data["visible_points"] == 5
+    assert {c["grade_id"]: c["status"] for c in data["cells"] if c["kind"] == "test"} == {
+        "test_double": "PASSED", "test_safe_exp": "PASSED", "test_hidden": "HIDDEN"}
+    old = subprocess.run([sys.executable, str(REPO / "assignments" / "check.py"), str(notebook)],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert old.returncode == 0 and "All visible tests pass." in old.stdout, old.stdout + old.stderr
 
 
 def test_endless_loop_times_out_and_later_cells_still_run(released, tmp_path):
@@ -240,7 +301,7 @@ def test_kernel_death_is_reported_and_later_tests_are_not_run(released, tmp_path
 
 def test_missing_or_broken_notebook_exits_2(tmp_path, capsys):
     assert check.main([str(tmp_path / "nope.ipynb")]) == 2
-    assert "no such notebook" in capsys.readouterr().err
+    assert "mlp-check: no such notebook" in capsys.readouterr().err
 
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{not json")

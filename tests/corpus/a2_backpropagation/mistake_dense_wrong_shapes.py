@@ -1,0 +1,28 @@
+"""dW computed as δᵀ x, the transpose: wrong shape; training on XOR (the whole) fails too.
+
+loses: test_dense_backward, test_xor
+message: dW has shape (8, 2), expected (2, 8)
+"""
+# %% dense
+import numpy as np
+
+
+class Dense:
+    """Fully connected layer z = x W + b: x (N, in_features) -> z (N, out_features)."""
+
+    def __init__(self, in_features, out_features, rng=None):
+        rng = np.random.default_rng(rng)
+        std = np.sqrt(1.0 / in_features)  # Xavier initialization (assignment 3)
+        self.params = {"W": rng.normal(0.0, std, size=(in_features, out_features)),
+                       "b": np.zeros(out_features)}
+        self.grads = {"W": np.zeros((in_features, out_features)), "b": np.zeros(out_features)}
+        self.x = None  # the input of the last forward pass
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, dout):
+        self.grads["W"] = dout.T @ self.x
+        self.grads["b"] = dout.sum(axis=0)
+        return dout @ self.params["W"].T
