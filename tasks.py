@@ -6,9 +6,12 @@
     python3 tasks.py browser-test   # only the tests marked ``browser``
     python3 tasks.py bench          # run every benchmarks/bench_*.py
     python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
+    python3 tasks.py setup [student|instructor|dev]   # only set up .venv/
 
-Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[dev]"``
-plus the JupyterLab settings shipped in ``jupyter-config/``. A stamp file in
+Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[EXTRA]"``
+plus the JupyterLab settings shipped in ``jupyter-config/``: ``lab`` needs the ``student``
+extra (JupyterLab, ipympl, nbgrader's student side; no test tools), the other commands the
+``dev`` extra (which contains ``instructor``, which contains ``student``). A stamp file in
 ``.venv/`` records what was installed, so later runs skip the install.
 """
 from __future__ import annotations
@@ -26,15 +29,24 @@ VENV = ROOT / ".venv"
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP_NAME = ".mlp-setup-stamp"
 
-# Lab settings shipped with the repo. They disable "comms over subshells"
+# Lab settings shipped with the package. They disable "comms over subshells"
 # (@jupyterlab/apputils-extension:kernels-settings -> commsOverSubshells): with
 # JupyterLab >= 4.4 and ipykernel >= 7, widget callbacks otherwise run on a subshell
 # thread and matplotlib figures drawn from them come out blank (jupyterlab#19719).
-LAB_OVERRIDES = ROOT / "jupyter-config" / "lab" / "settings" / "overrides.json"
-LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
+# A regular install (wheel, `pip install .`) puts the file in place itself
+# ([tool.setuptools.data-files] in pyproject.toml); setuptools' editable installs leave
+# data files out, so for .venv/ (editable) set-up copies it to the same place.
+LAB_OVERRIDES = ROOT / "jupyter-config" / "lab" / "settings" / "overrides.d" / "mlp_lib.json"
+LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.d", "mlp_lib.json")
+# Where set-up version 1 copied the same settings; removed when it still holds our copy.
+OLD_LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
+
+# The extras of pyproject.toml that set-up installs, each containing the one before it:
+# student (lectures in JupyterLab) < instructor (+ authoring, grading) < dev (+ tests, lint).
+EXTRAS = ("student", "instructor", "dev")
 
 # Bump when the set-up steps themselves change, so existing venvs are refreshed.
-SETUP_VERSION = "1"
+SETUP_VERSION = "2"
 
 PYTEST_NO_TESTS_COLLECTED = 5
 IS_WINDOWS = os.name == "nt"
@@ -75,11 +87,29 @@ def compute_stamp(pyproject: Path = PYPROJECT, overrides: Path = LAB_OVERRIDES,
     return digest.hexdigest()
 
 
-def is_up_to_date(stamp_file: Path, expected: str, python: Path) -> bool:
-    """True when the venv at ``python`` exists and ``stamp_file`` holds ``expected``."""
-    if not python.exists() or not stamp_file.exists():
+def stamp_text(stamp: str, extra: str) -> str:
+    """What the stamp file holds: the hash of :func:`compute_stamp` and the extra installed."""
+    return f"{stamp}\nextra={extra}\n"
+
+
+def installed_extra(stamp_file: Path, expected: str) -> str | None:
+    """The extra that ``stamp_file`` says is installed, if its hash is ``expected``."""
+    if not stamp_file.exists():
+        return None
+    lines = stamp_file.read_text(encoding="utf-8").split()
+    if len(lines) != 2 or lines[0] != expected or not lines[1].startswith("extra="):
+        return None
+    extra = lines[1].removeprefix("extra=")
+    return extra if extra in EXTRAS else None
+
+
+def is_up_to_date(stamp_file: Path, expected: str, python: Path, extra: str = "dev") -> bool:
+    """True when the venv at ``python`` exists and ``stamp_file`` holds ``expected`` for
+    ``extra`` or for an extra that contains it (``dev`` contains ``student``)."""
+    if not python.exists():
         return False
-    return stamp_file.read_text(encoding="utf-8").strip() == expected
+    installed = installed_extra(stamp_file, expected)
+    return installed is not None and EXTRAS.index(installed) >= EXTRAS.index(extra)
 
 
 # --------------------------------------------------------------------------- set-up
@@ -111,24 +141,34 @@ def create_venv(venv: Path) -> None:
 
 
 def install_lab_settings(venv: Path) -> Path:
-    """Copy the shipped JupyterLab ``overrides.json`` into the venv; return its new path."""
+    """Copy the shipped JupyterLab settings into the venv's ``overrides.d``; return the path.
+
+    Also removes the copy that set-up version 1 made as ``overrides.json`` (it would take
+    precedence over ``overrides.d``), but only while it still holds exactly our settings.
+    """
     dest = venv / LAB_OVERRIDES_DEST
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(LAB_OVERRIDES, dest)
+    old = venv / OLD_LAB_OVERRIDES_DEST
+    if old.exists() and old.read_bytes() == LAB_OVERRIDES.read_bytes():
+        old.unlink()
     return dest
 
 
-def ensure_env(venv: Path | None = None) -> Path:
-    """Make the venv ready (create, install, lab settings) unless its stamp says it is.
+def ensure_env(venv: Path | None = None, extra: str = "dev") -> Path:
+    """Make the venv ready (create, ``pip install -e ".[extra]"``, lab settings) unless its
+    stamp says it is, for ``extra`` or an extra that contains it.
 
     Idempotent: a second call with nothing changed only prints one line.
     Returns the venv's python.
     """
+    if extra not in EXTRAS:
+        raise ValueError(f"extra must be one of {', '.join(EXTRAS)}, got {extra!r}")
     venv = venv or VENV
     python = venv_exe("python", venv)
     stamp = venv / STAMP_NAME
     expected = compute_stamp()
-    if is_up_to_date(stamp, expected, python):
+    if is_up_to_date(stamp, expected, python, extra):
         print(f"{venv.name}/ is up to date (delete {venv.name}/{STAMP_NAME} to force a reinstall).",
               flush=True)
         return python
@@ -136,10 +176,10 @@ def ensure_env(venv: Path | None = None) -> Path:
     create_venv(venv)
     stamp.unlink(missing_ok=True)
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
-    run([python, "-m", "pip", "install", "-e", ".[dev]"], env=env)
+    run([python, "-m", "pip", "install", "-e", f".[{extra}]"], env=env)
     dest = install_lab_settings(venv)
     print(f"Installed JupyterLab settings to {dest}", flush=True)
-    stamp.write_text(expected + "\n", encoding="utf-8")
+    stamp.write_text(stamp_text(expected, extra), encoding="utf-8")
     return python
 
 
@@ -187,7 +227,7 @@ def lab_command(args: list[str], is_root: bool | None = None) -> list[str]:
 
 def cmd_lab(args: list[str]) -> int:
     """``lab``: start JupyterLab on the lectures (extra args go to ``jupyter lab``)."""
-    ensure_env()
+    ensure_env(extra="student")
     cmd = lab_command(args)
     print("+", " ".join(cmd), flush=True)
     os.chdir(ROOT)
@@ -228,7 +268,18 @@ def cmd_notebooks(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def cmd_setup(args: list[str]) -> int:
+    """``setup [EXTRA]``: only set up ``.venv/`` with one extra (default ``student``)."""
+    if len(args) > 1 or (args and args[0] not in EXTRAS):
+        print(f"ERROR: setup takes one of {', '.join(EXTRAS)}, got {' '.join(args)!r}",
+              file=sys.stderr)
+        return 2
+    ensure_env(extra=args[0] if args else "student")
+    return 0
+
+
 COMMANDS = {
+    "setup": cmd_setup,
     "lab": cmd_lab,
     "test": cmd_test,
     "browser-test": cmd_browser_test,
