@@ -81,7 +81,13 @@ def test_ipympl_canvas_is_shown_once_the_browser_reports_in(widget_backend):
     demo = line_demo(_base.new_figure())
     canvas = demo.figure.canvas
     assert isinstance(canvas, w.DOMWidget), "with the widget backend the canvas is an ipympl widget"
+    draws = []
+    canvas.draw = lambda *args, **kwargs: draws.append(1)  # ipympl's draw sends frames to the browser
     box = demo.widget()
+    demo.update(freq=1.5)
+    assert draws == [] and demo.figure.canvas is canvas, (
+        "the still image must be drawn on a canvas of its own: drawing on ipympl's canvas "
+        "before its browser side is ready leaves the live figure empty")
     (view,) = shown_views(box)
     assert isinstance(view, w.Image), "before ipympl's browser side reports in, the image stands in"
     assert canvas in box.children and canvas.layout.display == "none"

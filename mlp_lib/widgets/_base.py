@@ -116,8 +116,15 @@ def png_bytes(fig):
     """
     from PIL import Image  # matplotlib's own dependency
 
+    canvas = fig.canvas
+    try:  # a separate Agg canvas: drawing on ipympl's would send frames to its browser side
+        agg = FigureCanvasAgg(fig)
+        agg.draw()
+        pixels = np.asarray(agg.buffer_rgba())
+    finally:
+        fig.set_canvas(canvas)
     buffer = io.BytesIO()
-    Image.fromarray(render(fig)).save(buffer, format="png", compress_level=1)
+    Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
