@@ -92,12 +92,13 @@ def stamp_text(stamp: str, extra: str) -> str:
     return f"{stamp}\nextra={extra}\n"
 
 
-def installed_extra(stamp_file: Path, expected: str) -> str | None:
-    """The extra that ``stamp_file`` says is installed, if its hash is ``expected``."""
+def installed_extra(stamp_file: Path, expected: str | None) -> str | None:
+    """The extra that ``stamp_file`` says is installed, if its hash is ``expected`` (any
+    hash when ``expected`` is None)."""
     if not stamp_file.exists():
         return None
     lines = stamp_file.read_text(encoding="utf-8").split()
-    if len(lines) != 2 or lines[0] != expected or not lines[1].startswith("extra="):
+    if len(lines) != 2 or expected not in (None, lines[0]) or not lines[1].startswith("extra="):
         return None
     extra = lines[1].removeprefix("extra=")
     return extra if extra in EXTRAS else None
@@ -173,6 +174,9 @@ def ensure_env(venv: Path | None = None, extra: str = "dev") -> Path:
               flush=True)
         return python
 
+    # Reinstalling after a change keeps what was there: `lab` does not shrink a dev venv.
+    previous = installed_extra(stamp, None) if python.exists() else None
+    extra = max(extra, previous or extra, key=EXTRAS.index)
     create_venv(venv)
     stamp.unlink(missing_ok=True)
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")

@@ -336,6 +336,10 @@ def test_ensure_env_installs_what_each_command_needs(tmp_path, monkeypatch, caps
     tasks.ensure_env(venv)
     assert calls == []
 
+    monkeypatch.setattr(tasks, "compute_stamp", lambda: "pyproject.toml changed")
+    tasks.ensure_env(venv, extra="student")
+    assert [c[-3:] for c in calls] == [["install", "-e", ".[dev]"]], "a change must not shrink the venv"
+
     with pytest.raises(ValueError, match="extra must be one of"):
         tasks.ensure_env(venv, extra="teacher")
 
