@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Set-up and everyday commands for the course, needing nothing but Python 3.
 
+    python3 tasks.py setup [EXTRA]  # only set up .venv/ (EXTRA: student, instructor or dev)
     python3 tasks.py lab            # open the lectures in JupyterLab
     python3 tasks.py test           # run the test suite (extra args go to pytest)
     python3 tasks.py browser-test   # only the tests marked ``browser``
     python3 tasks.py bench          # run every benchmarks/bench_*.py
     python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
-    python3 tasks.py setup [student|instructor|dev]   # only set up .venv/
 
 Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[EXTRA]"``
 plus the JupyterLab settings shipped in ``jupyter-config/``: ``lab`` needs the ``student``
@@ -215,14 +215,31 @@ def cmd_browser_test(args: list[str]) -> int:
     return run_pytest(ensure_env(), ["-m", "browser", *args])
 
 
-def lab_command(args: list[str], is_root: bool | None = None) -> list[str]:
-    """The ``jupyter lab`` command line: repo root as root dir, lectures/ opened."""
+def lab_root(home: Path | None = None) -> tuple[Path, str]:
+    """The folder JupyterLab serves and the URL of the lectures in it.
+
+    The home folder when the repository is inside it: students then reach both the lectures and
+    their assignments, which ``nbgrader fetch_assignment`` and JupyterLab's Assignment List put
+    in ``~/mlp-intro/`` (the Assignment List fetches into the folder JupyterLab serves). Else the
+    repository.
+    """
+    home = Path(home or Path.home()).resolve()
+    try:
+        inside = ROOT.relative_to(home)
+    except ValueError:
+        return ROOT, "/lab/tree/lectures"
+    return home, "/lab/tree/" + "/".join((inside / "lectures").parts)
+
+
+def lab_command(args: list[str], is_root: bool | None = None, home: Path | None = None) -> list[str]:
+    """The ``jupyter lab`` command line: see :func:`lab_root`; lectures/ opened."""
     if is_root is None:
         is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    root, lectures_url = lab_root(home)
     cmd = [
         str(venv_exe("jupyter")), "lab",
-        f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/lectures",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url={lectures_url}",
     ]
     if is_root:
         cmd.append("--allow-root")  # JupyterLab refuses to run as root otherwise
@@ -233,8 +250,13 @@ def cmd_lab(args: list[str]) -> int:
     """``lab``: start JupyterLab on the lectures (extra args go to ``jupyter lab``)."""
     ensure_env(extra="student")
     cmd = lab_command(args)
+    root, _ = lab_root()
+    if root == ROOT:
+        print(f"Note: {ROOT} is not inside your home folder, so JupyterLab serves only the "
+              "repository: assignments you fetch to ~/mlp-intro/ do not show in it (clone the "
+              "course into your home folder to have both).", flush=True)
     print("+", " ".join(cmd), flush=True)
-    os.chdir(ROOT)
+    os.chdir(root)  # nbgrader's Assignment List reads its settings and fetches from here
     if IS_WINDOWS:
         try:
             return subprocess.call(cmd)
@@ -273,12 +295,14 @@ def cmd_notebooks(args: list[str]) -> int:
 
 
 def cmd_setup(args: list[str]) -> int:
-    """``setup [EXTRA]``: only set up ``.venv/`` with one extra (default ``student``)."""
+    """``setup [EXTRA]``: only make ``.venv/`` ready, by default as every other command does
+    first (the ``dev`` extra); ``setup student`` or ``setup instructor`` installs less."""
     if len(args) > 1 or (args and args[0] not in EXTRAS):
-        print(f"ERROR: setup takes one of {', '.join(EXTRAS)}, got {' '.join(args)!r}",
+        print(f"ERROR: setup takes one of {', '.join(EXTRAS)} or nothing, got {' '.join(args)!r}",
               file=sys.stderr)
         return 2
-    ensure_env(extra=args[0] if args else "student")
+    python = ensure_env(extra=args[0] if args else "dev")
+    print(f"Ready: {python}")
     return 0
 
 

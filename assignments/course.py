@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Instructor commands for the nbgrader course in this folder; run from anywhere, e.g.
 
+    python assignments/course.py students class-list.csv      # import the class list (checked first)
     python assignments/course.py generate                    # release versions of every assignment
+    python assignments/course.py zip_collect a1_activations_and_perceptron ~/Downloads/a1.zip
     python assignments/course.py autograde a1_activations_and_perceptron
     python assignments/course.py scores                      # points per student and part
-    python assignments/course.py export --to grades.csv
     python assignments/course.py feedback                    # HTML feedback, hidden tests removed
+    python assignments/course.py export                      # assignments/grades.csv (not committed)
     python assignments/course.py validate assignments/source/a2_backpropagation/a2_backpropagation.ipynb
-    python assignments/course.py nbgrader zip_collect a1_activations_and_perceptron   # any nbgrader command
+    python assignments/course.py nbgrader release_assignment a1_activations_and_perceptron  # any nbgrader command
 
 Each command does what the nbgrader command of the same name does, with this folder's
 nbgrader_config.py, through nbgrader's Python API in this one process (the ``nbgrader``
@@ -17,10 +19,16 @@ results, never from an exit code (``nbgrader validate`` exits 0 even when tests 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import logging
 import os
+import re
+import shutil
 import subprocess
 import sys
+import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parent
@@ -37,6 +45,29 @@ def nbgrader(*args):
     """Run ``nbgrader *args`` in the course folder; return its exit code (for information only)."""
     print("+ nbgrader", *args, flush=True)
     return subprocess.call([sys.executable, "-m", "nbgrader", *args], cwd=COURSE)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def plain(text):
+    """``text`` without terminal colour codes (IPython colours its tracebacks)."""
+    return _ANSI.sub("", text)
+
+
+def duration(seconds):
+    """Seconds as a person reads them: "45 s", "12 min 5 s", "3 h 02 min", "2 days 4 h"."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {sec} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} day{'s' if days > 1 else ''} {hours} h"
 
 
 def convert(converter_class, assignment, student="*", **settings):
@@ -70,14 +101,61 @@ def _patterns(names):
     return ["*"] if len(names) > 1 and set(names) == set(assignments()) else list(names)
 
 
-def _setup_logging():
-    import logging
+# nbgrader messages that say nothing to act on: every autograde reports "Attribute 'checksum' for
+# cell test_... has changed!" for every test cell with hidden tests (the student's copy never had
+# them), which reads like tampering; what the student really changed is reported after grading
+# (see edited_test_cells). Regenerating feedback "removes" the previous files.
+_NOISE = (re.compile(r"^Attribute 'checksum' for cell \S+ has changed!"),
+          re.compile(r"^Removing existing (assignment|notebook)"),
+          re.compile(r"^\S.* is [0-9.e+-]+ seconds late$"),        # shown by print_scores, readably
+          re.compile(r"^Late submission penalty: 0(\.0)?$"))
+
+
+class TidyLog(logging.Filter):
+    """nbgrader's log, for a person: noise out, and "[k/N] student: assignment" while grading.
+
+    ``quiet`` keeps only warnings, errors and the progress lines (the full log: ``--verbose``).
+    """
+
+    def __init__(self, quiet=False):
+        super().__init__()
+        self.quiet, self.todo, self.seen = quiet, [], []
+
+    def expect(self, pairs):
+        """The (student, assignment) pairs about to be graded: progress counts against these."""
+        self.todo, self.seen = list(pairs), []
+
+    def filter(self, record):
+        message = record.getMessage()
+        if any(pattern.search(message) for pattern in _NOISE):
+            return False
+        match = re.match(r"Sanitizing .*[/\\]([^/\\]+)[/\\]([^/\\]+)[/\\][^/\\]+\.ipynb$", message)
+        if match and self.todo:
+            pair = (match.group(1), match.group(2))
+            if pair not in self.seen:
+                self.seen.append(pair)
+                try:  # never let the progress line stop the grading
+                    print(f"[{len(self.seen)}/{len(self.todo)}] grading {pair[0]}: {pair[1]}", flush=True)
+                except OSError:
+                    pass
+            return False
+        return record.levelno >= logging.WARNING or not self.quiet
+
+
+LOG_FILTER = TidyLog()
+
+
+def _setup_logging(quiet=False):
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    LOG_FILTER.quiet = quiet
+    handler.addFilter(LOG_FILTER)
     log = logging.getLogger("traitlets")  # nbgrader's converters log here when run without an app
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False
+    # nbgrader 0.9.6 trips SQLAlchemy's autoflush on every new submission: harmless, but on stderr
+    warnings.filterwarnings("ignore", message=r".*not in session, add operation along")
 
 
 def load_config():
@@ -111,7 +189,9 @@ def collect_scores(names=None):
                                              "needs_manual_grade": grade.needs_manual_grade}
                 per_student[submission.student.id] = {
                     "score": submission.score, "max_score": submission.max_score,
-                    "needs_manual_grade": submission.needs_manual_grade, "parts": parts}
+                    "needs_manual_grade": submission.needs_manual_grade, "parts": parts,
+                    "seconds_late": submission.total_seconds_late,
+                    "late_penalty": submission.late_submission_penalty}
     return result
 
 
@@ -120,19 +200,27 @@ def graded_students(name, student=None):
 
 
 def ungraded(names, student=None):
-    """(assignment, student) pairs submitted but without an autograded notebook."""
+    """(assignment, student, why) for submissions without an autograded notebook."""
     missing = []
     for name in names:
+        expected = {p.name for p in (COURSE / "release" / name).glob("*.ipynb")}
         for folder in sorted((COURSE / "submitted").glob(f"{student or '*'}/{name}")):
             student_id = folder.parent.name
-            for nb in folder.glob("*.ipynb"):
+            for nb in sorted(folder.glob("*.ipynb")):
+                if expected and nb.name not in expected:
+                    missing.append((name, student_id, f"{nb.relative_to(COURSE)} is not a notebook of "
+                                    f"{name} (expected {', '.join(sorted(expected))}): rename it and "
+                                    "grade again"))
+                    break
                 if not (COURSE / "autograded" / student_id / name / nb.name).exists():
-                    missing.append((name, student_id))
+                    missing.append((name, student_id, "see the log above"))
                     break
     return missing
 
 
-def print_scores(scores):
+def print_scores(scores, restored=None):
+    """One line per student and assignment, then the parts that lost points, lateness and
+    ``restored`` ({(assignment, student): [test cells the student changed]})."""
     for assignment, students in scores.items():
         print(f"\n{assignment}")
         for student, s in sorted(students.items()):
@@ -142,6 +230,66 @@ def print_scores(scores):
                     if v["score"] < v["max_score"] and not v["needs_manual_grade"]]
             if lost:
                 print("      lost points in:", ", ".join(lost))
+            if s.get("seconds_late"):
+                penalty = s.get("late_penalty") or 0
+                print(f"      submitted late by {duration(s['seconds_late'])}"
+                      + (f": {penalty:g} points off" if penalty else " (no points off)"))
+            changed = (restored or {}).get((assignment, student))
+            if changed:
+                print("      changed test cells, graded in their original form:", ", ".join(changed))
+
+
+def edited_test_cells(name, student):
+    """The test cells of a submission that differ from the release: ["test_relu (edited)", ...].
+
+    nbgrader grades the original test cells whatever the student did to them; this says so only
+    where the student really changed something (its own log flags every test cell with hidden
+    tests, edited or not).
+    """
+    import nbformat
+    release_folder = COURSE / "release" / name
+    found = []
+    for release_nb in sorted(release_folder.glob("*.ipynb")):
+        submitted = COURSE / "submitted" / student / name / release_nb.name
+        if not submitted.exists():
+            continue
+        try:
+            cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
+                     for c in nbformat.read(submitted, as_version=4).cells}
+        except Exception:  # noqa: BLE001 - not a notebook: nbgrader reports it
+            continue
+        for cell in nbformat.read(release_nb, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not (meta.get("grade") and meta.get("locked") and not meta.get("solution")):
+                continue
+            theirs = cells.get(meta["grade_id"])
+            if theirs is None:
+                found.append(f"{meta['grade_id']} (deleted)")
+            elif theirs.source.strip() != cell.source.strip():
+                found.append(f"{meta['grade_id']} (edited)")
+    return found
+
+
+def sandbox_summary(timeout=None):
+    """One line saying how student code is isolated, from the configuration nbgrader will use."""
+    import sandbox
+    from nbgrader.converters import Autograde
+    config = load_config()
+    steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()[
+        "autograde_preprocessors"].default()
+    if not any(isinstance(p, type) and issubclass(p, sandbox.SandboxExecuteMixin) for p in steps):
+        return None
+    traits = sandbox.SandboxedKernelManager.class_traits()
+    settings = config.SandboxedKernelManager if "SandboxedKernelManager" in config else {}
+
+    def value(name):
+        return settings.get(name, traits[name].default())
+
+    if timeout is None:
+        timeout = config.Execute.get("timeout", 30) if "Execute" in config else 30
+    return (f"Sandbox on: each submission runs in bubblewrap with only its own files, no network, "
+            f"{value('memory_limit') / 1024**3:g} GiB of memory per process, "
+            f"{value('process_limit')} processes, {timeout} s per cell.")
 
 
 # --------------------------------------------------------------------------- commands
@@ -166,13 +314,26 @@ def cmd_autograde(args):
     # --- end of safe autograding ---
     from nbgrader.converters import Autograde
     names = args.assignments or assignments()
+    if not args.unsafe_no_sandbox:
+        summary = sandbox_summary(args.timeout)
+        print(summary or "WARNING: the sandbox is not in nbgrader_config.py's autograde steps: "
+              "student code runs unisolated.", flush=True)
     settings = {"Execute": {"timeout": args.timeout}} if args.timeout else {}
+    todo = [(p.parent.name, p.name) for name in names
+            for p in sorted((COURSE / "submitted").glob(f"{args.student or '*'}/{name}")) if p.is_dir()]
+    if not todo:
+        print(f"Nothing to grade: no submissions of {', '.join(names)} in submitted/ "
+              "(collect them first: zip_collect or nbgrader collect).", file=sys.stderr)
+        return 1
+    print(f"Grading {len(todo)} submission(s) ...", flush=True)
+    LOG_FILTER.expect(todo)
     for pattern in _patterns(names):
         convert(Autograde, pattern, student=args.student or "*", **settings)
-    print_scores(collect_scores(names))
+    restored = {(name, student): edited_test_cells(name, student) for student, name in todo}
+    print_scores(collect_scores(names), restored)
     failed = ungraded(names, args.student)
-    for name, student in failed:
-        print(f"ERROR: {student}'s {name} could not be graded (see the log above)", file=sys.stderr)
+    for name, student, why in failed:
+        print(f"ERROR: {student}'s {name} could not be graded: {why}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -188,16 +349,87 @@ def cmd_feedback(args):
     return 1 if missing else 0
 
 
+EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score"]  # as `nbgrader export`
+
+
+def repository_problem(path):
+    """Why writing ``path`` would put it where ``git add -A`` commits it; None if it would not."""
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True)
+    except OSError:  # no git: nothing to commit it to
+        return None
+    if top.returncode != 0:
+        return None
+    ignored = subprocess.run(["git", "-C", top.stdout.strip(), "check-ignore", "-q", str(path)])
+    if ignored.returncode == 0:
+        return None
+    return f"{path} is inside the git repository {top.stdout.strip()} and not ignored by it"
+
+
+def exported_assignments(gb, names):
+    """The assignments to export: ``names``, or every assignment with a graded submission."""
+    known = [a.name for a in gb.assignments]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"ERROR: no assignment {', '.join(unknown)} in the gradebook "
+                         f"(it has: {', '.join(known) or 'none'})")
+    if names:
+        return list(names), []
+    graded = [a.name for a in gb.assignments if a.num_submissions > 0]
+    return graded, [n for n in known if n not in graded]
+
+
 def cmd_export(args):
-    """What ``nbgrader export`` does: one CSV row per student and assignment."""
-    from nbgrader.plugins import CsvExportPlugin
-    target = Path(args.to).resolve()
-    with gradebook() as gb:
-        CsvExportPlugin(config=load_config(), to=str(target)).export(gb)
-    if not target.exists():
-        print(f"ERROR: nbgrader export did not write {target}", file=sys.stderr)
+    """One CSV row per student and released assignment (graded ones unless named), as ``nbgrader export``."""
+    from nbgrader.api import MissingEntry
+    target = Path(args.to).expanduser().resolve() if args.to else COURSE / "grades.csv"
+    problem = repository_problem(target)
+    if problem and not args.inside_repo:
+        print(f"ERROR: not writing students' grades there: {problem}, so one `git add -A` would "
+              f"commit them. Leave out --to (it writes {COURSE / 'grades.csv'}, which the course's .gitignore covers), "
+              "write outside the repository, or add --inside-repo if you mean it.", file=sys.stderr)
         return 1
-    print(f"wrote {target}")
+    rows, manual = [], {}
+    with gradebook() as gb:
+        names, left_out = exported_assignments(gb, args.assignments)
+        for assignment in gb.assignments:
+            if assignment.name not in names:
+                continue
+            for student in gb.students:
+                row = {"assignment": assignment.name, "duedate": assignment.duedate, "student_id": student.id,
+                       "last_name": student.last_name, "first_name": student.first_name,
+                       "email": student.email, "max_score": assignment.max_score}
+                try:
+                    submission = gb.find_submission(assignment.name, student.id)
+                except MissingEntry:  # nothing submitted: 0
+                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                else:
+                    penalty = submission.late_submission_penalty or 0.0
+                    row.update(timestamp=submission.timestamp, raw_score=submission.score,
+                               late_submission_penalty=penalty, score=max(0.0, submission.score - penalty))
+                    if submission.needs_manual_grade:
+                        manual.setdefault(assignment.name, []).append(student.id)
+                rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+    if not names:
+        print("ERROR: nothing to export: no assignment has a graded submission yet "
+              "(name assignments to export them anyway).", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {target}: {len(rows)} rows, assignments {', '.join(names)}")
+    if left_out:
+        print(f"not exported (nothing graded yet; name them to export them): {', '.join(left_out)}")
+    for name, students in manual.items():
+        print(f"WARNING: {name}: {len(students)} submission(s) still need manual grading "
+              f"({', '.join(students)}); their scores are not final.")
     return 0
 
 
@@ -213,7 +445,10 @@ def cmd_scores(args):
 def cmd_validate(args):
     """Run the notebooks' tests with nbgrader's Validator and turn its result into an exit code."""
     from nbgrader.validator import Validator
-    validator = Validator(config=load_config())
+    config = load_config()
+    if os.name == "posix":  # local sockets: no "Kernel is running over TCP without encryption" warning
+        config.KernelManager.transport = "ipc"
+    validator = Validator(config=config)
     status = 0
     for path in args.notebooks:
         results = validator.validate(os.path.abspath(path))
@@ -225,7 +460,8 @@ def cmd_validate(args):
         print(f"FAILED  {path}")
         for cell in problems.get("failed", []):
             first = cell["source"].splitlines()[0] if cell["source"] else ""
-            last = cell["raw_error"].strip().splitlines()[-1] if cell["raw_error"].strip() else ""
+            error = plain(cell["raw_error"]).strip()
+            last = error.splitlines()[-1] if error else ""
             print(f"  {first}\n    {last}")
         for key in ("changed", "type_changed"):
             for cell in problems.get(key, []):
@@ -233,8 +469,137 @@ def cmd_validate(args):
     return status
 
 
+STUDENT_COLUMNS = ("id", "first_name", "last_name", "email", "lms_user_id")  # nbgrader's Student
+
+
+def read_class_list(path):
+    """The students of a class-list CSV, checked: [{"id": ..., "first_name": ..., ...}].
+
+    The first line names the columns (``id`` is required, the others are optional). Raises
+    ValueError naming the file, the line and what was expected.
+    """
+    example = "id,first_name,last_name,email"
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            lines = list(csv.reader(fh))
+    except OSError as error:
+        raise ValueError(f"cannot read the class list {path}: {error.strerror}") from None
+    lines = [line for line in lines if any(cell.strip() for cell in line)]
+    if not lines:
+        raise ValueError(f"{path} is empty; expected a header line ({example}) and one line per student")
+    header = [cell.strip().lower() for cell in lines[0]]
+    if "id" not in header:
+        raise ValueError(f"{path}: the first line must name the columns, e.g. {example} (only id is "
+                         f"required); it is {','.join(lines[0])!r}. Add a header line.")
+    unknown = [h for h in header if h not in STUDENT_COLUMNS]
+    if unknown:
+        raise ValueError(f"{path}: unknown column(s) {', '.join(unknown)} in the header; "
+                         f"the columns can be {', '.join(STUDENT_COLUMNS)}")
+    students, seen = [], {}
+    for number, line in enumerate(lines[1:], start=2):
+        if len(line) != len(header):
+            raise ValueError(f"{path}, line {number}: {len(line)} values for {len(header)} columns "
+                             f"({','.join(header)}): {','.join(line)!r}")
+        row = {key: value.strip() or None for key, value in zip(header, line, strict=True)}
+        if not row["id"]:
+            raise ValueError(f"{path}, line {number}: no id")
+        if re.search(r"[\s/\\+*]", row["id"]):
+            raise ValueError(f"{path}, line {number}: the id {row['id']!r} contains a space, '/', "
+                             "'\\', '+' or '*'; ids are login names or matriculation numbers")
+        if row["id"] in seen:
+            raise ValueError(f"{path}, line {number}: the id {row['id']} is already on line {seen[row['id']]}")
+        seen[row["id"]] = number
+        students.append(row)
+    if not students:
+        raise ValueError(f"{path} names no student: expected one line per student after the header")
+    return students
+
+
+def cmd_students(args):
+    """Import (create or update) the students of a class-list CSV, after checking all of it."""
+    try:
+        students = read_class_list(args.csv)
+    except ValueError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    with gradebook() as gb:
+        known = {s.id for s in gb.students}
+        for row in students:
+            gb.update_or_create_student(row["id"], **{k: v for k, v in row.items() if k != "id"})
+    new = sum(row["id"] not in known for row in students)
+    print(f"{len(students)} students in the gradebook from {args.csv}: {new} new, "
+          f"{len(students) - new} updated")
+    return 0
+
+
+def cmd_zip_collect(args):
+    """``nbgrader zip_collect`` for an LMS download: put the zip in place, collect, say what happened."""
+    name = args.assignment
+    if not (COURSE / "release" / name).is_dir():
+        print(f"ERROR: {name} has no release version: run `course.py generate {name}` first "
+              "(zip_collect checks the notebooks' names against it).", file=sys.stderr)
+        return 1
+    archive = COURSE / "downloaded" / name / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    if args.zips:
+        for old in archive.iterdir():  # the previous download: the new one replaces it
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        for zip_file in args.zips:
+            if not Path(zip_file).is_file():
+                print(f"ERROR: no such file: {zip_file}", file=sys.stderr)
+                return 1
+            shutil.copy2(zip_file, archive / Path(zip_file).name)
+    if not any(archive.iterdir()):
+        print(f"ERROR: nothing to collect: give the LMS download, `course.py zip_collect {name} "
+              f"submissions.zip`, or put it in {archive}", file=sys.stderr)
+        return 1
+    print(f"+ nbgrader zip_collect --force {name}", flush=True)
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "zip_collect", "--force", name], cwd=COURSE,
+                          capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    collected = sorted(set(re.findall(r"Copying to: .*[/\\]submitted[/\\]([^/\\]+)[/\\]", log)))
+    problems = [line for line in log.splitlines()
+                if re.search(r"\| (ERROR|CRITICAL)\]|Not collected:|Skipped", line)]
+    for line in log.splitlines():
+        if re.search(r"\| (WARNING|ERROR|CRITICAL)\]", line) and "Directory not found. Creating" not in line \
+                and "Clearing existing files" not in line:
+            print(line)
+    print(f"collected {len(collected)} submission(s) of {name} into submitted/: {', '.join(collected) or 'none'}")
+    if proc.returncode != 0 or problems:
+        print(f"ERROR: {len(problems) or 'some'} file(s) not collected (see above); fix them in "
+              f"the zip and run zip_collect again.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def report_due_date(args):
+    """After ``db assignment add NAME --duedate=...``: the due date as stored, and whether it has passed."""
+    if args[:3] != ["db", "assignment", "add"] or len(args) < 4 or not any(a.startswith("--duedate") for a in args):
+        return
+    with gradebook() as gb:
+        due = gb.find_assignment(args[3]).duedate
+    if due is None:
+        return
+    left = (due.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()
+    when = f"in {duration(left)}" if left > 0 else f"{duration(-left)} ago"
+    print(f"{args[3]} is due {due:%Y-%m-%d %H:%M} UTC ({when}).")
+    if left <= 0:
+        print("WARNING: that due date has passed: every submission will be flagged late. "
+              "Give the date with its time zone, e.g. --duedate=\"2027-01-31 23:59 Europe/Berlin\".",
+              file=sys.stderr)
+
+
 def cmd_nbgrader(args):
-    return nbgrader(*args.args)
+    if list(args.args[:3]) == ["db", "student", "import"] and len(args.args) > 3:
+        try:  # nbgrader imports nobody from a file without a header line, and exits 0
+            read_class_list(args.args[3])
+        except ValueError as error:
+            print(f"ERROR: {error}", file=sys.stderr)
+            return 1
+    status = nbgrader(*args.args)
+    if status == 0:
+        report_due_date(list(args.args))
+    return status
 
 
 def main(argv=None):
@@ -242,9 +607,20 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
+    p = sub.add_parser("students", help="import the class list (CSV with a header line: id,first_name,"
+                                        "last_name,email); checked first, exit 1 on a bad file")
+    p.add_argument("csv", help="the class list")
+    p.set_defaults(func=cmd_students)
+
     p = sub.add_parser("generate", help="nbgrader generate_assignment --force (all assignments by default)")
     p.add_argument("assignments", nargs="*")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("zip_collect", help="collect an LMS download: copy the zip to downloaded/NAME/archive/, "
+                                           "nbgrader zip_collect --force; exit 1 if a file was not collected")
+    p.add_argument("assignment")
+    p.add_argument("zips", nargs="*", help="the downloaded zip(s); without: what is in downloaded/NAME/archive/")
+    p.set_defaults(func=cmd_zip_collect)
 
     p = sub.add_parser("autograde", help="autograde every submission; print scores; exit 1 if one failed")
     p.add_argument("assignments", nargs="*")
@@ -252,15 +628,20 @@ def main(argv=None):
     p.add_argument("--timeout", type=int, help="seconds per cell (default: c.Execute.timeout, 20)")
     p.add_argument("--unsafe-no-sandbox", action="store_true",  # safe autograding (sandbox.py)
                    help="run student code WITHOUT the sandbox, with your rights (README: Safe autograding)")
+    p.add_argument("--verbose", action="store_true", help="nbgrader's whole log")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("feedback", help="nbgrader generate_feedback --force, hidden tests removed")
     p.add_argument("assignments", nargs="*")
     p.add_argument("--student", help="only this student")
+    p.add_argument("--verbose", action="store_true", help="nbgrader's whole log")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="nbgrader export: one CSV row per student and assignment")
-    p.add_argument("--to", default="grades.csv", help="CSV file to write (default: ./grades.csv)")
+    p = sub.add_parser("export", help="one CSV row per student and graded assignment (as nbgrader export)")
+    p.add_argument("assignments", nargs="*", help="export these (default: every assignment with a graded submission)")
+    p.add_argument("--to", help="CSV file to write (default: assignments/grades.csv, which git ignores)")
+    p.add_argument("--inside-repo", action="store_true",
+                   help="allow --to a file inside the repository that git does not ignore")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("scores", help="points per student and part, from the gradebook")
@@ -277,7 +658,7 @@ def main(argv=None):
     p.set_defaults(func=cmd_nbgrader)
 
     args = parser.parse_args(argv)
-    _setup_logging()
+    _setup_logging(quiet=args.command in ("autograde", "feedback") and not args.verbose)
     return args.func(args)
 
 

@@ -29,7 +29,7 @@ import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from nbgrader import utils
 from nbgrader.api import Gradebook
@@ -283,6 +283,9 @@ class HideHiddenTests(NbGraderPreprocessor):
     begin = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
     end = Unicode("END HIDDEN TESTS").tag(config=True)
     min_length = Integer(12, help="Hidden lines shorter than this are not searched for in outputs.").tag(config=True)
+    # Configurable (as in nbgrader's GetGrades), so the HTML exporter's setting of it is no warning.
+    display_data_priority = List(Unicode(), ["text/html", "application/pdf", "text/latex", "image/svg+xml",
+                                             "image/png", "image/jpeg", "text/plain"]).tag(config=True)
 
     def preprocess(self, nb, resources):
         secrets = set()

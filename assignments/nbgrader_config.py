@@ -11,6 +11,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import course_grading  # noqa: E402  (this folder's course_grading.py)
+import course_routes  # noqa: E402  (LMS zip and exchange in one course)
+import feedback_html  # noqa: E402  (the feedback HTML: offline maths, parts by name)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -28,9 +30,11 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Exchange.root = os.environ.get("MLP_EXCHANGE_ROOT", os.path.join(HERE, "exchange"))
 c.Exchange.path_includes_course = True
 
-# zip_collect (submissions downloaded from an LMS as a zip in downloaded/<assignment>/archive/):
-# each notebook in the zip is named <student_id>_<notebook>.ipynb, possibly inside folders, e.g.
+# zip_collect (submissions downloaded from an LMS as a zip; `course.py zip_collect NAME ZIP`
+# puts it in downloaded/<assignment>/archive/): each notebook in the zip is named
+# <student_id>_<notebook>.ipynb, possibly inside folders, e.g.
 # s1234567_a1_activations_and_perceptron.ipynb. Adapt the expression to your LMS's file names.
+# Renamed downloads ("... (1).ipynb", "... - Copy.ipynb") are read by course_routes.LmsFileNames.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)_(?P<file_id>a\d+_[^/]+\.ipynb)$"
 
 # Execution of student code (autograde). A cell running longer than the timeout is interrupted
@@ -51,6 +55,12 @@ import sandbox  # noqa: E402  (this folder's sandbox.py)
 
 sandbox.configure(c)
 # --- end of safe autograding ---------------------------------------------------------------
+
+# Both routes in one course: zip_collect reads renamed downloads; release_feedback releases the
+# exchange's submissions and names those from an LMS zip (course_routes.py). Feedback HTML that
+# works offline, with each part named (feedback_html.py).
+course_routes.configure(c)
+feedback_html.configure(c)
 
 # Our safeguards, last: restore deleted/edited test cells before grading, recover from dead or
 # unresponsive kernels, and keep hidden tests out of the feedback (see course_grading.py).

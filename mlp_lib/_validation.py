@@ -5,7 +5,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "check_positive", "check_int", "check_rng", "check_choice", "check_same_length"]
+__all__ = ["as_array", "check_positive", "check_int", "check_rng", "check_seed", "check_choice",
+           "check_same_length"]
 
 
 def as_array(x, name, *, ndim=None, dtype=np.float64, allow_nan=False, min_rows=None):
@@ -62,6 +63,18 @@ def check_rng(rng, name="rng"):
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
         return np.random.default_rng(rng)
     raise TypeError(f"{name} must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}")
+
+
+def check_seed(rng, name="rng"):
+    """Turn ``rng`` (None, an int seed or a Generator) into one int seed in [0, 2**32).
+
+    An int is kept; None or a Generator draws one. For code that derives several reproducible
+    streams from one ``rng`` (``seed + l`` for layer l) or hands it to a function that wants
+    an int (scikit-learn's ``random_state``).
+    """
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return check_int(rng, name, minimum=0, maximum=2**32 - 1)
+    return int(check_rng(rng, name).integers(2**32))
 
 
 def check_choice(value, name, choices):

@@ -82,8 +82,8 @@ class BatchNorm(Layer):
         x_hat, inv_std, batch_stats = self._cache
         if dout.shape != x_hat.shape:
             raise ValueError(f"dout must have shape {x_hat.shape}, got {dout.shape}")
-        self.grads["gamma"][...] = np.sum(dout * x_hat, axis=0)
-        self.grads["beta"][...] = np.sum(dout, axis=0)
+        self.grads["gamma"] = (dout * x_hat).sum(0)  # dγ = Σ_n δ_n x̂_n
+        self.grads["beta"] = dout.sum(0)  # dβ = Σ_n δ_n
         if not input_grad:
             return None
         dx_hat = dout * self.params["gamma"]

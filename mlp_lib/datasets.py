@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_positive, check_rng
+from ._validation import as_array, check_int, check_positive, check_rng, check_seed
 
 __all__ = ["xor", "xor_table", "linearly_separable", "overlapping_blobs", "circles", "moons",
            "spirals", "digits", "load_mnist", "one_hot"]
@@ -190,10 +190,7 @@ def digits(test_size=0.2, rng=0, scale=True):
     """
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        seed = check_int(rng, "rng", minimum=0, maximum=2**32 - 1)
-    else:
-        seed = int(check_rng(rng).integers(2**32 - 1))
+    seed = check_seed(rng)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -242,9 +239,9 @@ def _images(images, name, flatten):
     if images.ndim not in (2, 3):
         raise ValueError(f"{name} must hold images of shape (n, rows, cols) or (n, pixels), "
                          f"got {images.shape}")
-    X = images.astype(np.float64)
-    if images.dtype.kind in "iub" or X.max(initial=0.0) > 1.0:
-        X /= 255.0
+    X = images.astype(np.float64)  # booleans become 0.0 and 1.0: already in [0, 1]
+    if images.dtype.kind in "iu" or (images.dtype.kind == "f" and X.max(initial=0.0) > 1.0):
+        X /= 255.0  # byte pixels 0..255
     return X.reshape(len(X), -1) if flatten else X
 
 
@@ -266,7 +263,8 @@ def load_mnist(path, flatten=True):
     X_train, X_test : ndarray of shape (n, 784) (or (n, 28, 28)), float64 in [0, 1] (pixels / 255)
     y_train, y_test : ndarray of shape (n,), int64
         Same order as :func:`digits`, so the two are interchangeable. Integer pixels are
-        divided by 255; float pixels already in [0, 1] (a pre-scaled .npz) are kept.
+        divided by 255; float pixels already in [0, 1] (a pre-scaled .npz) and boolean
+        (binarized) pixels, 0 or 1, are kept.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")

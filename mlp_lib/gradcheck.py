@@ -5,6 +5,12 @@ r"""Gradient checking by central finite differences.
 compared with the analytic (backprop) gradient by the relative error
 :math:`\lVert a - n\rVert / (\lVert a\rVert + \lVert n\rVert)`. In float64 with ``h = 1e-5``:
 ~1e-7 or smaller is right; ~1e-2 or larger is a bug.
+
+As in CS231n's ``eval_numerical_gradient``, each entry of the array the layer actually reads is
+perturbed in place and restored. :func:`check_layer` and :func:`check_model` work on a float64
+deep copy of the layer or model, so the original is never disturbed; in that copy a parameter
+array stays one object wherever the layer refers to it (``self.W is self.params["W"]`` holds in
+the copy too), so a perturbation of ``params["W"]`` is what ``forward`` sees.
 """
 from __future__ import annotations
 
@@ -19,20 +25,22 @@ __all__ = ["numerical_gradient", "relative_error", "GradCheckResult", "check_mod
 def numerical_gradient(f, x, h=1e-5):
     """Central-difference gradient of the scalar function ``f()`` w.r.t. the array ``x``.
 
-    ``x`` is perturbed in place, one entry at a time, and restored; ``f`` reads it.
+    Each entry of ``x`` is perturbed in place (``f`` reads ``x``), one at a time, and restored.
+    The step is the one actually stored, ``x[i] + h`` and ``x[i] - h`` rounded to ``x``'s dtype;
+    ``h = 1e-5`` suits float64 (in float32 the function values carry ~1e-7 relative rounding,
+    so prefer float64 arrays, as :func:`check_layer` does).
     """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError(f"x must be a floating-point numpy array perturbed in place, got {type(x).__name__}")
     grad = np.zeros(x.shape, dtype=np.float64)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    if not np.shares_memory(flat, x):
-        raise ValueError("x must be a contiguous array that can be perturbed in place")
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        f_plus = f()
-        flat[i] = old - h
-        f_minus = f()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * h)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus, f_plus = x[i], f()
+        x[i] = old - h
+        minus, f_minus = x[i], f()
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (float(plus) - float(minus))
     return grad
 
 
@@ -86,24 +94,30 @@ class GradCheckResult:
         return "GradCheckResult(relative errors\n" + "\n".join(rows) + "\n)"
 
 
-def _as_float64(obj):
-    """A float64 deep copy of a model/layer so checks do not disturb the original."""
-    obj = copy.deepcopy(obj)
-    layers = getattr(obj, "layers", [obj])
-    for layer in layers:
-        for d in (layer.params, layer.grads):
-            for k in list(d):
-                d[k] = np.asarray(d[k], dtype=np.float64).copy()
-    return obj
+def _float64_copy(obj):
+    """A deep copy of a layer or model whose parameter and gradient arrays are all float64.
+
+    One ``copy.deepcopy`` whose memo maps each original array to its float64 copy: every
+    reference to an array (in ``params``, in ``grads`` or as another attribute) leads to the same
+    copy, so aliases survive and a float32 layer computes in float64 in the copy.
+    """
+    memo = {}
+    for layer in getattr(obj, "layers", [obj]):
+        for arrays in (getattr(layer, "params", {}), getattr(layer, "grads", {})):
+            for arr in arrays.values():
+                if isinstance(arr, np.ndarray) and id(arr) not in memo:
+                    memo[id(arr)] = arr.astype(np.float64)  # always a new array
+    return copy.deepcopy(obj, memo)
 
 
 def check_model(model, loss, X, y, h=1e-5, keys=None):
     """Compare backprop gradients of ``loss(model(X), y)`` with finite differences.
 
-    The check runs on a float64 deep copy of ``model`` (BatchNorm running statistics of the
-    original are untouched) in its current train/eval mode. ``keys`` limits it to some arrays.
+    The check runs on a float64 deep copy of ``model`` (see :func:`check_layer`; BatchNorm running
+    statistics of the original are untouched) in its current train/eval mode. ``keys`` limits it
+    to some arrays.
     """
-    model = _as_float64(model)
+    model = _float64_copy(model)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     state = _state(model)
@@ -131,8 +145,18 @@ def check_layer(layer, x, rng=0, h=1e-5):
 
     Uses the scalar :math:`L = \sum (\mathrm{layer}(x) \odot r)` with a fixed random ``r``, so
     :math:`\partial L/\partial\,\mathrm{out} = r`.
+
+    The layer is checked on a deep copy in which every array of ``params`` and ``grads`` is
+    float64, with ``x`` in float64; each entry of ``params[key]`` is perturbed in place there.
+    Attributes that are the same array as a parameter (``self.W is self.params["W"]``) are the
+    same float64 array in the copy, so a layer that reads ``self.W`` is checked correctly.
+
+    float32 parameters are therefore checked at float64 precision: the relative errors mean the
+    same as for float64 layers (~1e-7 right, ~1e-2 a bug) and test the layer's maths, not
+    float32 rounding, which with ``h = 1e-5`` alone would give errors of ~1e-2. (A layer that
+    casts its own computations back to float32 cannot be checked this finely.)
     """
-    layer = _as_float64(layer)
+    layer = _float64_copy(layer)
     x = np.array(x, dtype=np.float64)
     state = _state(layer)
     r = np.random.default_rng(rng).standard_normal(layer.forward(x).shape)
@@ -156,15 +180,15 @@ def check_layer(layer, x, rng=0, h=1e-5):
     return result
 
 
-def check_loss(loss, pred, target, h=1e-5):
-    """Check ``loss.backward()`` against finite differences of ``loss.forward`` w.r.t. ``pred``."""
-    pred = np.array(pred, dtype=np.float64)
-    loss.forward(pred, target)
+def check_loss(loss, y_hat, y, h=1e-5):
+    """Check ``loss.backward()`` against finite differences of ``loss.forward`` w.r.t. ``y_hat``."""
+    y_hat = np.array(y_hat, dtype=np.float64)
+    loss.forward(y_hat, y)
     analytic = np.array(loss.backward(), dtype=np.float64)
-    numeric = numerical_gradient(lambda: loss.forward(pred, target), pred, h)
+    numeric = numerical_gradient(lambda: loss.forward(y_hat, y), y_hat, h)
     result = GradCheckResult()
-    result.errors["pred"] = relative_error(analytic, numeric)
-    result.analytic["pred"], result.numeric["pred"] = analytic, numeric
+    result.errors["y_hat"] = relative_error(analytic, numeric)
+    result.analytic["y_hat"], result.numeric["y_hat"] = analytic, numeric
     return result
 
 

@@ -9,7 +9,7 @@ name                      distribution
 ========================  =========================================================
 ``zeros()``               :math:`W = 0` (fails to break symmetry)
 ``constant(c)``           :math:`W = c` (fails too: every unit computes the same)
-``normal(std)``           :math:`\mathcal N(0, \sigma^2)`, lecture's "simple random" (σ = 0.01)
+``normal(std, mean=0)``   :math:`\mathcal N(\mu, \sigma^2)`, lecture's "simple random" (σ = 0.01)
 ``uniform(low, high)``    :math:`\mathcal U(low, high)`
 ``xavier()``              :math:`\mathcal N(0, 1/n_{in})` — the lecture's Xavier (a.k.a. LeCun normal)
 ``glorot()``              :math:`\mathcal N(0, 2/(n_{in}+n_{out}))` — Glorot & Bengio's Xavier
@@ -63,10 +63,14 @@ def constant(value=0.5):
 
 
 def normal(std=0.01, mean=0.0):
-    r""":math:`W \sim \mathcal N(\mu, \sigma^2)`; the lecture's best practice is σ = 0.01."""
+    r""":math:`W \sim \mathcal N(\mu, \sigma^2)` with :math:`\sigma` = ``std``, :math:`\mu` = ``mean``;
+    the lecture's "simple random" is σ = 0.01, μ = 0."""
     std = check_positive(std, "std")
+    if isinstance(mean, bool) or not isinstance(mean, numbers.Real) or not np.isfinite(mean):
+        raise TypeError(f"mean must be a finite real number, got {mean!r}")
+    mean = float(mean)
     return Initializer("normal", lambda shape, rng: rng.normal(mean, std, size=shape),
-                       std=std, std_of=lambda s: std)
+                       std=std, mean=mean, std_of=lambda s: std)
 
 
 def uniform(low=-0.05, high=0.05):

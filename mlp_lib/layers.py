@@ -2,7 +2,9 @@ r"""Layers: the :class:`Layer` contract, :class:`Dense` and :class:`Sequential`.
 
 Every layer has ``out = layer.forward(x)`` and ``dx = layer.backward(dout)``; the forward
 pass caches exactly what the backward pass needs. Trainable parameters live in
-``layer.params`` and their gradients in ``layer.grads``: dicts with the same keys.
+``layer.params`` and their gradients in ``layer.grads``: dicts with the same keys. ``backward``
+stores each gradient as a new array (``self.grads["W"] = x.T @ dout``, as on the slide), so read
+``grads`` after the backward pass; optimizers update the ``params`` arrays in place.
 """
 from __future__ import annotations
 
@@ -96,11 +98,12 @@ class Dense(Layer):
             raise RuntimeError("Dense.backward called before forward")
         if dout.shape != (self._x.shape[0], self.out_features):
             raise ValueError(f"dout must have shape {(self._x.shape[0], self.out_features)}, got {dout.shape}")
-        np.matmul(self._x.T, dout, out=self.grads["W"])  # dW = x^T δ
-        np.add.reduce(dout, axis=0, out=self.grads["b"])  # db = Σ_n δ_n
+        x, W = self._x, self.params["W"]
+        self.grads["W"] = x.T @ dout  # dW = xᵀ δ
+        self.grads["b"] = dout.sum(0)  # db = Σ_n δ_n
         if not input_grad:
             return None
-        return dout @ self.params["W"].T  # dx = δ W^T
+        return dout @ W.T  # dx = δ Wᵀ
 
     def __repr__(self):
         return f"Dense({self.in_features} -> {self.out_features}, init={self.init!r})"

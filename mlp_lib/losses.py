@@ -1,9 +1,13 @@
-r"""Losses: ``value = loss.forward(pred, target)``, ``dpred = loss.backward()``.
+r"""Losses: ``value = loss.forward(y_hat, y)``, ``dy_hat = loss.backward()``.
 
-Every loss is a mean over the N examples of the batch, :math:`\mathcal J = \frac1N\sum_n \mathcal L_n`,
-so its gradient carries a factor :math:`1/N`. Optional L2 regularization
-:math:`\frac\lambda2\sum_l \lVert W^{[l]}\rVert^2` (weights only, not biases) is added by
-:func:`l2_penalty` / :func:`add_l2_grad`, which :func:`mlp_lib.train.fit` calls when ``loss.l2 > 0``.
+``y_hat`` is the network output for a batch of N examples, shape (N, K); ``y`` the targets.
+Every loss is a mean over the batch, :math:`\mathcal J = \frac1N\sum_n \mathcal L_n`, so its
+gradient carries a factor :math:`1/N`. L2 regularization is not part of the loss: it is the
+optimizer's weight decay, ``SGD(lr, weight_decay=λ)`` (:mod:`mlp_lib.optim`).
+
+``loss.classification`` says whether the outputs are class scores: ``fit`` and ``evaluate``
+report an accuracy for those (with ``loss.predict_labels``) and for no other loss, whatever
+values the targets take.
 """
 from __future__ import annotations
 
@@ -12,161 +16,180 @@ from scipy.special import expit
 
 from ._validation import check_positive
 
-__all__ = ["Loss", "SquaredError", "BinaryCrossEntropy", "SoftmaxCrossEntropy", "l2_penalty", "add_l2_grad"]
+__all__ = ["Loss", "SquaredError", "BinaryCrossEntropy", "SoftmaxCrossEntropy"]
 
 
 class Loss:
-    """Base class. Subclasses implement ``_value_and_grad(pred, target)``."""
+    """Base class. Subclasses implement ``_value_and_grad(y_hat, y)`` on checked inputs."""
 
-    def __init__(self, l2=0.0):
-        self.l2 = check_positive(l2, "l2", allow_zero=True)
+    #: True for losses whose outputs are class scores (they have ``predict_labels``).
+    classification = False
+
+    def __init__(self):
         self._grad = None
 
-    def forward(self, pred, target):
-        """Return the mean loss over the batch (a float) and cache the gradient."""
-        pred, target = self._check(pred, target)
-        return self.forward_unchecked(pred, target)
+    def forward(self, y_hat, y):
+        """Return the mean loss over the batch (a float) and cache its gradient."""
+        y_hat, y = self._check(y_hat, y)
+        return self.forward_unchecked(y_hat, y)
 
-    def forward_unchecked(self, pred, target):
+    def forward_unchecked(self, y_hat, y):
         """:meth:`forward` for inputs already in checked form (``fit`` checks its targets once)."""
-        value, self._grad = self._value_and_grad(pred, target)
+        value, self._grad = self._value_and_grad(y_hat, y)
         return float(value)
 
     __call__ = forward
 
     def backward(self):
-        """Return :math:`\\partial \\mathcal J/\\partial\\,\\mathrm{pred}`, same shape as ``pred``."""
+        r"""Return :math:`\partial \mathcal J/\partial \hat y`, same shape as ``y_hat``."""
         if self._grad is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         return self._grad
 
-    def predict_labels(self, pred):
-        """Class labels from the network output (used for accuracy)."""
-        pred = np.asarray(pred)
-        if pred.ndim == 2 and pred.shape[1] > 1:
-            return np.argmax(pred, axis=1)
-        return (pred.reshape(-1) > self._threshold).astype(np.int64)
-
-    _threshold = 0.5
-
-    def _check(self, pred, target):
-        pred = np.asarray(pred)
-        target = np.asarray(target)
-        if pred.ndim != 2:
-            raise ValueError(f"pred must be 2-D (N, K), got shape {pred.shape}")
-        if target.ndim == 1 and pred.shape[1] == 1:
-            target = target.reshape(-1, 1)
-        if target.shape != pred.shape:
-            raise ValueError(f"target must have the shape of pred {pred.shape}, got {target.shape}")
-        return pred, target.astype(pred.dtype, copy=False)
+    def _check(self, y_hat, y):
+        y_hat = np.asarray(y_hat)
+        y = np.asarray(y)
+        if y_hat.ndim != 2:
+            raise ValueError(f"y_hat must be 2-D (N, K), got shape {y_hat.shape}")
+        if y.ndim == 1 and y_hat.shape[1] == 1:
+            y = y.reshape(-1, 1)
+        if y.shape != y_hat.shape:
+            raise ValueError(f"y must have the shape of y_hat {y_hat.shape}, got {y.shape}")
+        return y_hat, y.astype(y_hat.dtype, copy=False)
 
     def __repr__(self):
-        return f"{type(self).__name__}(l2={self.l2})" if self.l2 else f"{type(self).__name__}()"
+        return f"{type(self).__name__}()"
 
 
 class SquaredError(Loss):
     r"""The lecture's squared error, averaged over the batch:
-    :math:`\mathcal J = \frac1N\sum_n \frac12\lVert t_n - z_n\rVert^2`,
-    :math:`\partial\mathcal J/\partial z_n = (z_n - t_n)/N`."""
+    :math:`\mathcal J = \frac1N\sum_n \frac12\lVert y_n - \hat y_n\rVert^2`,
+    :math:`\partial\mathcal J/\partial \hat y_n = (\hat y_n - y_n)/N`.
 
-    def _value_and_grad(self, z, t):
-        diff = z - t
-        n = z.shape[0]
+    A regression loss: ``fit`` reports no accuracy for it, even when the targets are 0 and 1.
+    """
+
+    def _value_and_grad(self, y_hat, y):
+        diff = y_hat - y
+        n = y_hat.shape[0]
         return 0.5 * (diff * diff).sum() / n, diff / n
 
 
 class BinaryCrossEntropy(Loss):
-    r"""Binary cross-entropy :math:`-\frac1N\sum_n [t\log p + (1-t)\log(1-p)]`.
+    r"""Binary cross-entropy :math:`\mathcal J = -\frac1N\sum_n [y\log p + (1-y)\log(1-p)]`.
 
-    ``from_logits=False``: ``pred`` is a probability p (after a sigmoid), clipped to
-    [eps, 1-eps]; gradient :math:`(p-t)/(p(1-p)N)`.
-    ``from_logits=True``: ``pred`` is the logit z (no sigmoid layer), computed stably with
-    :math:`\log(1+e^{z})`; gradient :math:`(\sigma(z)-t)/N`.
+    ``from_logits=True``: ``y_hat`` is the logit z (no sigmoid layer), computed stably as
+    :math:`\log(1+e^{z}) - y z`; gradient :math:`(\sigma(z)-y)/N`.
+
+    ``from_logits=False`` (default): ``y_hat`` is a probability p (after a sigmoid); gradient
+    :math:`\frac1N\big(-\frac{y}{p} + \frac{1-y}{1-p}\big) = \frac{p-y}{p(1-p)N}`.
+    At p = 0 or 1 the logarithms are infinite, so below ``eps`` each of
+    :math:`\log p` and :math:`\log(1-p)` is continued by its tangent at ``eps``,
+    e.g. :math:`\log p \approx \log\epsilon + (p-\epsilon)/\epsilon` for :math:`p < \epsilon`. The
+    value stays finite and the gradient is exactly its derivative everywhere (slope
+    :math:`1/\epsilon` beyond the ends), so the two never disagree. (Clipping p for the value
+    alone, as before, made the value flat there while the gradient said :math:`-10^{12}`.)
+    Logits avoid the problem altogether.
     """
 
-    def __init__(self, from_logits=False, eps=1e-12, l2=0.0):
-        super().__init__(l2=l2)
+    classification = True
+
+    def __init__(self, from_logits=False, eps=1e-12):
+        super().__init__()
         self.from_logits = bool(from_logits)
-        self.eps = eps
-        self._threshold = 0.0 if self.from_logits else 0.5
+        self.eps = check_positive(eps, "eps")
+        if self.eps >= 0.5:
+            raise ValueError(f"eps must be < 0.5, got {eps}")
 
-    def _check(self, pred, target):
-        pred, target = super()._check(pred, target)
-        if np.any((target < 0) | (target > 1)):
-            raise ValueError("target must hold values in [0, 1] for binary cross-entropy")
-        return pred, target
+    def predict_labels(self, y_hat):
+        """Labels 1 where p > 0.5 (z > 0 for logits), else 0: shape (N,) for one output column,
+        (N, K) for K independent binary outputs."""
+        y_hat = np.asarray(y_hat)
+        labels = (y_hat > (0.0 if self.from_logits else 0.5)).astype(np.int64)
+        return labels.reshape(-1) if y_hat.ndim == 2 and y_hat.shape[1] == 1 else labels
 
-    def _value_and_grad(self, pred, t):
-        n = pred.shape[0]
+    def accuracy(self, y_hat, y):
+        """Fraction of the binary decisions that match the targets (a target counts as 1 above 0.5)."""
+        y_hat = np.asarray(y_hat)
+        labels = y_hat > (0.0 if self.from_logits else 0.5)
+        return np.count_nonzero(labels == (np.reshape(y, y_hat.shape) > 0.5)) / labels.size
+
+    def _check(self, y_hat, y):
+        y_hat, y = super()._check(y_hat, y)
+        if np.any((y < 0) | (y > 1)):
+            raise ValueError("y must hold values in [0, 1] for binary cross-entropy")
+        return y_hat, y
+
+    def _value_and_grad(self, y_hat, y):
+        n = y_hat.shape[0]
         if self.from_logits:
-            # -[t log σ(z) + (1-t) log(1-σ(z))] = log(1+e^z) - t z
-            value = np.sum(np.logaddexp(0.0, pred) - t * pred) / n
-            return value, (expit(pred) - t) / n
-        p = np.minimum(np.maximum(pred, self.eps), 1.0 - self.eps)  # keep log(p), log(1-p) finite
-        value = -np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / n
-        return value, (p - t) / (p * (1.0 - p) * n)
+            z = y_hat  # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1+e^z) - y z
+            return np.sum(np.logaddexp(0.0, z) - y * z) / n, (expit(z) - y) / n
+        eps, p, q = self.eps, y_hat, 1.0 - y_hat
+        p_in, q_in = np.maximum(p, eps), np.maximum(q, eps)  # p and 1 - p, kept >= eps
+        log_p = np.log(p_in) + (p - p_in) / eps  # log p, continued by its tangent below eps
+        log_q = np.log(q_in) + (q - q_in) / eps  # log(1 - p), likewise
+        not_y = 1.0 - y
+        value = -np.sum(y * log_p + not_y * log_q) / n
+        grad = (not_y / q_in - y / p_in) / n  # the derivative of exactly that value
+        return value, grad
+
+    def __repr__(self):
+        return "BinaryCrossEntropy(from_logits=True)" if self.from_logits else "BinaryCrossEntropy()"
 
 
 class SoftmaxCrossEntropy(Loss):
     r"""Softmax + cross-entropy on logits z (N, K):
-    :math:`\mathcal J = -\frac1N\sum_n \log \mathrm{softmax}(z_n)_{t_n}`,
-    :math:`\partial\mathcal J/\partial z = (\mathrm{softmax}(z) - \mathrm{onehot}(t))/N`.
+    :math:`\mathcal J = -\frac1N\sum_n \log \mathrm{softmax}(z_n)_{y_n}`,
+    :math:`\partial\mathcal J/\partial z = (\mathrm{softmax}(z) - \mathrm{onehot}(y))/N`.
 
-    ``target`` is either integer labels of shape (N,) or one-hot rows of shape (N, K).
+    ``y`` is either integer labels of shape (N,) or one-hot rows of shape (N, K).
     """
 
-    def _check(self, pred, target):
-        pred = np.asarray(pred)
-        target = np.asarray(target)
-        if pred.ndim != 2:
-            raise ValueError(f"pred must be 2-D logits (N, K), got shape {pred.shape}")
-        if target.ndim == 1:
-            if len(target) != len(pred):
-                raise ValueError(f"target must have {len(pred)} labels, got {len(target)}")
-            if target.dtype.kind not in "iu" and not np.all(target == np.round(target)):
-                raise ValueError("target must hold integer class labels when 1-D")
-            labels = target.astype(np.int64)
-            if labels.size and (labels.min() < 0 or labels.max() >= pred.shape[1]):
-                raise ValueError(f"target labels must be in [0, {pred.shape[1] - 1}], "
-                                 f"got range [{labels.min()}, {labels.max()}]")
-            return pred, labels
-        if target.shape != pred.shape:
-            raise ValueError(f"target must be labels (N,) or one-hot {pred.shape}, got {target.shape}")
-        return pred, target.astype(pred.dtype, copy=False)
+    classification = True
 
-    def _value_and_grad(self, z, t):
+    def predict_labels(self, y_hat):
+        """Class labels (N,): the index of the largest logit of each row."""
+        return np.argmax(y_hat, axis=1)
+
+    def accuracy(self, y_hat, y):
+        """Fraction of rows whose largest logit is the target class (labels (N,) or one-hot rows)."""
+        y = np.asarray(y)
+        labels = y if y.ndim == 1 else np.argmax(y, axis=1)
+        return np.count_nonzero(np.argmax(y_hat, axis=1) == labels) / len(labels)
+
+    def _check(self, y_hat, y):
+        y_hat = np.asarray(y_hat)
+        y = np.asarray(y)
+        if y_hat.ndim != 2:
+            raise ValueError(f"y_hat must be 2-D logits (N, K), got shape {y_hat.shape}")
+        if y.ndim == 1:
+            if len(y) != len(y_hat):
+                raise ValueError(f"y must have {len(y_hat)} labels, got {len(y)}")
+            if y.dtype.kind not in "iu" and not np.all(y == np.round(y)):
+                raise ValueError("y must hold integer class labels when 1-D")
+            labels = y.astype(np.int64, copy=False)
+            if labels.size and (labels.min() < 0 or labels.max() >= y_hat.shape[1]):
+                raise ValueError(f"y labels must be in [0, {y_hat.shape[1] - 1}], "
+                                 f"got range [{labels.min()}, {labels.max()}]")
+            return y_hat, labels
+        if y.shape != y_hat.shape:
+            raise ValueError(f"y must be labels (N,) or one-hot {y_hat.shape}, got {y.shape}")
+        return y_hat, y.astype(y_hat.dtype, copy=False)
+
+    def _value_and_grad(self, z, y):
         n = z.shape[0]
         shifted = z - z.max(axis=1, keepdims=True)  # same softmax, no overflow
         e = np.exp(shifted)
         norm = e.sum(axis=1, keepdims=True)
         grad = e / norm  # softmax(z)
-        # log softmax(z)_t = shifted_t - log Σ_j e^{shifted_j}
-        if t.ndim == 1:
+        # log softmax(z)_y = shifted_y - log Σ_j e^{shifted_j}
+        if y.ndim == 1:
             rows = np.arange(n)
-            value = (np.log(norm).sum() - shifted[rows, t].sum()) / n
-            grad[rows, t] -= 1.0
+            value = (np.log(norm).sum() - shifted[rows, y].sum()) / n
+            grad[rows, y] -= 1.0
         else:
-            value = -np.sum(t * (shifted - np.log(norm))) / n
-            grad -= t
+            value = -np.sum(y * (shifted - np.log(norm))) / n
+            grad -= y
         grad /= n
         return value, grad
-
-
-def _weights(model):
-    return [(k, v) for k, v in model.params.items() if k.split(".")[-1] == "W"]
-
-
-def l2_penalty(model, lam):
-    r""":math:`\frac\lambda2\sum_l\lVert W^{[l]}\rVert_F^2` over every weight matrix ``W`` of ``model``."""
-    if not lam:
-        return 0.0
-    return 0.5 * lam * float(sum(np.sum(W * W) for _, W in _weights(model)))
-
-
-def add_l2_grad(model, lam):
-    r"""Add :math:`\lambda W` to each weight gradient of ``model`` in place."""
-    if not lam:
-        return
-    grads = model.grads
-    for k, W in _weights(model):
-        grads[k] += lam * W

@@ -1,4 +1,4 @@
-r"""Gradient descent: the update :math:`\theta \leftarrow \theta - \alpha g` and the batching
+r"""Gradient descent: the update :math:`\theta \leftarrow \theta - \eta g` and the batching
 that decides how :math:`g` is estimated (lecture: "Various GD types").
 
 With :func:`minibatches`, ``batch_size`` chooses the variant:
@@ -6,48 +6,73 @@ With :func:`minibatches`, ``batch_size`` chooses the variant:
 * ``batch_size = n`` (or None): batch GD, :math:`g = \frac1n\sum_{i=1}^n \nabla_\theta \mathcal L(d_i)`;
 * ``batch_size = 1``: stochastic GD, :math:`\hat g = \nabla_\theta \mathcal L(d_i)`;
 * ``1 < batch_size < n``: mini-batch GD, :math:`\hat g = \frac1{|\mathcal B|}\sum_{d\in\mathcal B}\nabla_\theta\mathcal L(d)`.
+
+The learning rate is ``lr`` in code and :math:`\eta` in the formulas.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ._validation import check_int, check_positive, check_rng
 
-__all__ = ["SGD", "minibatches"]
+__all__ = ["SGD", "minibatches", "is_weight"]
+
+
+def is_weight(key):
+    """True for the key of a weight matrix (``"W"``, ``"0.W"``): what weight decay shrinks.
+
+    Biases and BatchNorm's ``gamma``/``beta`` are not weights in this sense.
+    """
+    return key.rsplit(".", 1)[-1] == "W"
 
 
 class SGD:
-    r"""Gradient descent :math:`\theta \leftarrow \theta - \alpha g`, optionally with momentum
-    :math:`v \leftarrow \mu v - \alpha g,\ \theta \leftarrow \theta + v`.
+    r"""Gradient descent with optional momentum :math:`\mu` and weight decay :math:`\lambda`.
+
+    .. math::
+        g \leftarrow g + \lambda W \ \text{(weights only)}, \qquad
+        v \leftarrow \mu v - \eta g, \qquad \theta \leftarrow \theta + v
+
+    which is :math:`\theta \leftarrow \theta - \eta g` without momentum. Weight decay is the
+    gradient of the L2 penalty :math:`\frac\lambda2\sum_l\lVert W^{[l]}\rVert^2`: taking it in the
+    update means the loss need not know about it (and ``fit`` reports the data loss alone).
+
+    Parameters
+    ----------
+    lr : float, default 0.1
+        The learning rate :math:`\eta > 0`.
+    momentum : float in [0, 1), default 0
+    weight_decay : float >= 0, default 0
+        :math:`\lambda`, applied to weight matrices only (keys named ``W``, see :func:`is_weight`).
 
     ``step(params, grads)`` takes two dicts with the same keys (``model.params``,
-    ``model.grads``) and updates the parameter arrays in place.
+    ``model.grads``) and updates the parameter arrays in place; the gradients are not changed.
     """
 
-    def __init__(self, lr=0.1, momentum=0.0):
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
         self.lr = check_positive(lr, "lr")
-        self.momentum = float(momentum)
-        if not 0.0 <= self.momentum < 1.0:
+        self.momentum = check_positive(momentum, "momentum", allow_zero=True)
+        if not self.momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
         self.velocity = {}
 
     def step(self, params, grads):
         """Apply one update to every array in ``params`` using ``grads`` (same keys)."""
-        lr = self.lr
+        lr, mu, lam = self.lr, self.momentum, self.weight_decay
         for key, theta in params.items():
             g = grads[key]
-            if self.momentum:
+            if lam and is_weight(key):
+                g = g + lam * theta  # ∇(λ/2 ‖W‖²) = λ W
+            if mu:
                 v = self.velocity.get(key)
-                if v is None:
-                    v = self.velocity[key] = np.zeros_like(theta)
-                v *= self.momentum
-                v -= lr * g
+                v = self.velocity[key] = -lr * g if v is None else mu * v - lr * g  # v ← μ v − η g
                 theta += v
             else:
-                theta -= lr * g  # θ ← θ − α g
+                theta -= lr * g  # θ ← θ − η g
 
     def __repr__(self):
-        return f"SGD(lr={self.lr}, momentum={self.momentum})" if self.momentum else f"SGD(lr={self.lr})"
+        extra = "".join(f", {name}={value}" for name, value in (("momentum", self.momentum),
+                                                               ("weight_decay", self.weight_decay)) if value)
+        return f"SGD(lr={self.lr}{extra})"
 
 
 def minibatches(X, y, batch_size=None, shuffle=True, rng=None):
@@ -74,5 +99,5 @@ def minibatches(X, y, batch_size=None, shuffle=True, rng=None):
         return
     order = check_rng(rng).permutation(n)
     for start in range(0, n, batch_size):
-        idx = order[start:start + batch_size]  # gather one batch, not a shuffled copy of X
-        yield X[idx], y[idx]
+        batch = order[start:start + batch_size]  # gather one batch, not a shuffled copy of X
+        yield X[batch], y[batch]

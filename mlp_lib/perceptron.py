@@ -38,6 +38,8 @@ class PerceptronHistory:
         Number of updates (misclassified examples) during the epoch.
     train_accuracy, test_accuracy : list of float
         Accuracy with the weights at the end of the epoch (``test_accuracy`` empty without a test set).
+    initial_weights : (ndarray of shape (d,), float)
+        ``(w, b)`` before the first update: zeros, or the random start drawn from ``rng``.
     weights : list of (ndarray of shape (d,), float)
         Copies of ``(w, b)`` at the end of each epoch, e.g. to replay training with a slider.
     converged : bool
@@ -51,6 +53,7 @@ class PerceptronHistory:
     mistakes: list = field(default_factory=list)
     train_accuracy: list = field(default_factory=list)
     test_accuracy: list = field(default_factory=list)
+    initial_weights: tuple | None = field(default=None, repr=False)
     weights: list = field(default_factory=list, repr=False)
     converged: bool = False
     n_epochs: int = 0
@@ -172,7 +175,7 @@ class Perceptron:
             w, b = gen.standard_normal(d), float(gen.standard_normal())
         else:
             w, b = np.zeros(d), 0.0
-        hist = PerceptronHistory()
+        hist = PerceptronHistory(initial_weights=(w.copy(), float(b)))
         for _ in range(max_epochs):
             mistakes = 0
             for i in (gen.permutation(n) if self.shuffle else range(n)):

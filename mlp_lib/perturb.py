@@ -10,10 +10,11 @@ Three ways to lower the loss :math:`\mathcal J(\theta)` of a model on a data set
   in each of R trials and correlate the loss changes with the perturbations,
 
   .. math:: \hat g = \frac{1}{R\,\sigma^2}\sum_{r=1}^R \big(\mathcal J(\theta+\varepsilon_r)-\mathcal J(\theta)\big)\,\varepsilon_r
-            \approx \nabla\mathcal J(\theta), \qquad \theta \leftarrow \theta - \alpha\,\hat g
+            \approx \nabla\mathcal J(\theta), \qquad \theta \leftarrow \theta - \eta\,\hat g
 
   (a zeroth-order, "weight perturbation" gradient estimate). R + 1 forward passes per step.
-* :func:`backprop_cost`: full-batch gradient descent with back-propagation. Convention: a backward
+* :func:`backprop_cost`: full-batch gradient descent with back-propagation (one
+  :func:`~mlp_lib.train.train_step` per step). Convention: a backward
   pass costs about 2 forward passes (per layer it does two matrix products, dW and dx, against the
   forward's one), so a step costs 1 + 2 = 3 forward-pass equivalents (``backward_cost=2``).
 
@@ -33,8 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_array, check_int, check_positive, check_rng, check_same_length
-from .losses import Loss, add_l2_grad, l2_penalty
+from .losses import Loss
 from .optim import SGD
+from .train import train_step
 
 __all__ = ["PerturbResult", "perturb_one_weight", "perturb_all_weights", "backprop_cost"]
 
@@ -91,9 +93,8 @@ def _check(model, loss, X, y, steps):
 
 
 def _objective(model, loss, X, y):
-    """One forward pass over the data set: the mean loss (plus the L2 penalty if ``loss.l2``)."""
-    value = loss.forward(model.forward(X), y)
-    return value + l2_penalty(model, loss.l2) if loss.l2 else value
+    """One forward pass over the data set: the mean loss."""
+    return loss.forward(model.forward(X), y)
 
 
 def perturb_one_weight(model, loss, X, y, steps, scale=0.1, rng=None):
@@ -148,7 +149,7 @@ def perturb_all_weights(model, loss, X, y, steps, scale=0.01, trials=10, lr=0.1,
     Each step: R = ``trials`` perturbations :math:`\varepsilon_r\sim\mathcal N(0,\sigma^2 I)` of every
     parameter (:math:`\sigma` = ``scale``), one forward pass each, then
     :math:`\hat g = \frac{1}{R\sigma^2}\sum_r (\mathcal J(\theta+\varepsilon_r)-\mathcal J(\theta))\,\varepsilon_r`,
-    :math:`\theta \leftarrow \theta - \alpha\hat g` (:math:`\alpha` = ``lr``) and one forward pass for
+    :math:`\theta \leftarrow \theta - \eta\hat g` (:math:`\eta` = ``lr``) and one forward pass for
     the new :math:`\mathcal J(\theta)`. Every step is taken, better or worse.
 
     Returns
@@ -175,13 +176,13 @@ def perturb_all_weights(model, loss, X, y, steps, scale=0.01, trials=10, lr=0.1,
         for _ in range(trials):
             eps = {k: scale * rng.standard_normal(p.shape) for k, p in params.items()}
             for k, p in params.items():
-                np.add(base[k], eps[k], out=p, casting="same_kind")  # θ + ε_r
+                p[...] = base[k] + eps[k]  # θ + ε_r, written into the model's own array
             delta_loss = _objective(model, loss, X, y) - current
             for k in params:
                 g_hat[k] += delta_loss * eps[k]
         for k, p in params.items():
             g_hat[k] /= trials * scale ** 2
-            np.subtract(base[k], lr * g_hat[k], out=p, casting="same_kind")  # θ ← θ − α ĝ
+            p[...] = base[k] - lr * g_hat[k]  # θ ← θ − η ĝ
         value = _objective(model, loss, X, y)
         result.accepted += value < current
         current = value
@@ -193,28 +194,23 @@ def perturb_all_weights(model, loss, X, y, steps, scale=0.01, trials=10, lr=0.1,
 def backprop_cost(model, loss, X, y, steps, lr=0.1, backward_cost=2):
     r"""Full-batch gradient descent with back-propagation, charged in forward-pass equivalents.
 
-    Each step is forward (1), backward (``backward_cost``, default 2: the backward pass does two
-    matrix products per layer, the forward one) and :math:`\theta \leftarrow \theta - \alpha\nabla\mathcal J`.
-    The forward pass of step i+1 gives the loss after step i, so
-    ``forward_passes[i] = 1 + i (1 + backward_cost)`` (one last forward pass evaluates the end).
+    Each step is one :func:`~mlp_lib.train.train_step` on the whole data set: forward (1),
+    backward (``backward_cost``, default 2: the backward pass does two matrix products per layer,
+    the forward one) and :math:`\theta \leftarrow \theta - \eta\nabla\mathcal J`. The forward pass of
+    step i+1 gives the loss after step i, so ``forward_passes[i] = 1 + i (1 + backward_cost)``
+    (one last forward pass evaluates the end).
     """
     X, y, steps = _check(model, loss, X, y, steps)
     optimizer = SGD(lr=lr)
     backward_cost = check_int(backward_cost, "backward_cost", minimum=0)
     result = PerturbResult("backprop (gradient descent)")
-    passes = 0
     for step in range(steps + 1):
-        value = _objective(model, loss, X, y)
-        passes += 1
+        if step < steps:
+            value = train_step(model, loss, optimizer, X, y)  # the loss before this step's update
+        else:
+            value = _objective(model, loss, X, y)  # after the last step
         if step:
             result.accepted += value < result.loss[-1]
         result.loss.append(value)
-        result.forward_passes.append(passes)
-        if step == steps:
-            break
-        model.backward(loss.backward(), input_grad=False)
-        passes += backward_cost
-        if loss.l2:
-            add_l2_grad(model, loss.l2)
-        optimizer.step(model.params, model.grads)
+        result.forward_passes.append(1 + step * (1 + backward_cost))
     return result

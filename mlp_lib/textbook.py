@@ -20,6 +20,10 @@ This :math:`\delta_k` is the *negative* gradient of :math:`\frac12(t_k - z_k)^2`
 unit's net input, :math:`-\partial E/\partial\,\mathrm{net}_k = (t_k - z_k)\,z_k(1 - z_k)`, which is why
 the update :math:`\Delta W_{hk} = +\eta\,\delta_k\,x_h` is a gradient *descent* step.
 
+In code the arguments follow the library's vocabulary (``y`` for the target, ``lr`` for the
+learning rate :math:`\eta`); inside, the values keep the slide's letters (``t`` for the target,
+``y`` for hidden outputs, ``z`` for the outputs) so that each line can be read against the slide.
+
 ``weights[j]`` has shape (n_in, n_out), so ``weights[j][h, k]`` is the slide's :math:`W_{hk}` and the
 layout matches :class:`mlp_lib.layers.Dense`. :func:`to_sequential` / :func:`from_sequential`
 convert to and from ``Sequential([Dense, Sigmoid, Dense, Sigmoid, ...])``: one call of
@@ -49,8 +53,9 @@ def textbook_forward(weights, biases, x):
     return _forward(weights, biases, x)
 
 
-def textbook_deltas(weights, biases, x, t):
-    r"""The deltas of every layer for one example, ``deltas[j]`` for the units of layer j.
+def textbook_deltas(weights, biases, x, y):
+    r"""The deltas of every layer for one example ``x`` with target ``y`` (the slide's :math:`t`),
+    ``deltas[j]`` for the units of layer j.
 
     Output units :math:`\delta_k = z_k(1-z_k)(t_k-z_k)`; hidden units
     :math:`\delta_h = y_h(1-y_h)\sum_k W_{hk}\delta_k`. Returns ``(outputs, deltas)`` with
@@ -58,41 +63,42 @@ def textbook_deltas(weights, biases, x, t):
     """
     weights, biases = _check_network(weights, biases)
     x = _check_example(x, "x", weights[0].shape[0])
-    t = _check_example(t, "t", weights[-1].shape[1])
+    t = _check_example(y, "y", weights[-1].shape[1])
     outputs = _forward(weights, biases, x)
     return outputs, _deltas(weights, outputs, t)
 
 
-def textbook_update(weights, biases, x, t, eta):
+def textbook_update(weights, biases, x, y, lr):
     r"""One step of the slide's algorithm on one example; returns new ``(weights, biases)`` lists.
 
     Parameters
     ----------
     weights : list of ndarray, ``weights[j]`` of shape (n_j, n_{j+1})
     biases : list of ndarray, ``biases[j]`` of shape (n_{j+1},)
-    x : ndarray of shape (n_0,); t : ndarray of shape (n_L,) (a number when n_L = 1)
-    eta : float, the learning rate :math:`\eta > 0`
+    x : ndarray of shape (n_0,)
+    y : ndarray of shape (n_L,), the target (the slide's :math:`t`; a number when n_L = 1)
+    lr : float, the learning rate :math:`\eta > 0`
 
     The inputs are not modified.
     """
     weights, biases = _check_network(weights, biases)
     x = _check_example(x, "x", weights[0].shape[0])
-    t = _check_example(t, "t", weights[-1].shape[1])
-    eta = check_positive(eta, "eta")
+    t = _check_example(y, "y", weights[-1].shape[1])
+    lr = check_positive(lr, "lr")
     W_new = [W.copy() for W in weights]
     b_new = [b.copy() for b in biases]
-    _update(W_new, b_new, x, t, eta)
+    _update(W_new, b_new, x, t, lr)
     return W_new, b_new
 
 
-def textbook_backprop_epoch(weights, biases, X, T, eta):
+def textbook_backprop_epoch(weights, biases, X, y, lr):
     r"""One pass over the training examples in order, one :func:`textbook_update` per example.
 
     Parameters
     ----------
     X : ndarray of shape (N, n_0)
-    T : ndarray of shape (N, n_L), or (N,) when there is one output unit
-    eta : float
+    y : ndarray of shape (N, n_L), or (N,) when there is one output unit: the targets
+    lr : float, the learning rate :math:`\eta`
 
     Returns new ``(weights, biases)`` lists; the inputs are not modified.
     """
@@ -101,16 +107,16 @@ def textbook_backprop_epoch(weights, biases, X, T, eta):
     X = as_array(X, "X", ndim=2)
     if X.shape[1] != n_in:
         raise ValueError(f"X must have shape (N, {n_in}) for this network, got {X.shape}")
-    T = as_array(T, "T", ndim=(1, 2))
+    T = as_array(y, "y", ndim=(1, 2))  # the slide's targets t, one row per example
     if T.ndim == 1 and n_out == 1:
         T = T.reshape(-1, 1)
     if T.shape != (len(X), n_out):
-        raise ValueError(f"T must have shape ({len(X)}, {n_out}) to match X and the network, got {T.shape}")
-    eta = check_positive(eta, "eta")
+        raise ValueError(f"y must have shape ({len(X)}, {n_out}) to match X and the network, got {T.shape}")
+    lr = check_positive(lr, "lr")
     W_new = [W.copy() for W in weights]
     b_new = [b.copy() for b in biases]
     for x, t in zip(X, T):  # for each training example <x, t>
-        _update(W_new, b_new, x, t, eta)
+        _update(W_new, b_new, x, t, lr)
     return W_new, b_new
 
 
@@ -140,16 +146,16 @@ def _deltas(weights, outputs, t):
     return deltas
 
 
-def _update(weights, biases, x, t, eta):
+def _update(weights, biases, x, t, lr):
     """In place on the lists' arrays: all deltas first (old weights), then every weight."""
     outputs = _forward(weights, biases, x)
     deltas = _deltas(weights, outputs, t)
     for W, b, a, delta in zip(weights, biases, outputs[:-1], deltas):
         for h in range(W.shape[0]):  # for each network weight W_hk
             for k in range(W.shape[1]):
-                W[h, k] = W[h, k] + eta * delta[k] * a[h]  # ΔW_hk = η δ_k x_h
+                W[h, k] = W[h, k] + lr * delta[k] * a[h]  # ΔW_hk = η δ_k x_h
         for k in range(len(b)):
-            b[k] = b[k] + eta * delta[k]
+            b[k] = b[k] + lr * delta[k]
 
 
 def _check_network(weights, biases):

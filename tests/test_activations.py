@@ -88,3 +88,34 @@ def test_activations_have_no_params_and_readable_repr():
         layer = cls()
         assert layer.params == {} and layer.grads == {}
         assert repr(layer).startswith(cls.__name__)
+
+
+# ------------------------------------------------------------------ independent references: scipy.special
+
+def test_activations_against_scipy_special():
+    from scipy.special import expit, log_expit, softmax
+
+    x = np.linspace(-40, 40, 161) + 0.013
+    np.testing.assert_allclose(A.sigmoid(x), expit(x), rtol=1e-15)
+    np.testing.assert_allclose(np.log(A.sigmoid(x[x > -30])), log_expit(x[x > -30]), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(A.sigmoid_grad(x), expit(x) * expit(-x), rtol=1e-12, atol=1e-300)
+    # tanh x = 2σ(2x) − 1 and tanh' x = 4σ(2x)σ(−2x)
+    np.testing.assert_allclose(A.tanh(x), 2 * expit(2 * x) - 1, rtol=1e-12, atol=1e-15)
+    # 1 − tanh² cancels where tanh x rounds to ±1: exact to 2 ulps of 1 (absolute) there, not relative
+    np.testing.assert_allclose(A.tanh_grad(x), 4 * expit(2 * x) * expit(-2 * x), rtol=1e-12, atol=4.5e-16)
+    z = np.random.default_rng(3).normal(scale=5.0, size=(6, 4))
+    np.testing.assert_allclose(A.softmax(z), softmax(z, axis=-1), rtol=1e-13)
+    np.testing.assert_allclose(A.Softmax().forward(z), softmax(z, axis=1), rtol=1e-13)
+
+
+def test_softmax_backward_is_the_jacobian_product():
+    from scipy.special import softmax
+
+    rng = np.random.default_rng(4)
+    z, dout = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
+    layer = A.Softmax()
+    layer.forward(z)
+    dx = layer.backward(dout)
+    for n in range(3):  # ∂s/∂z = diag(s) − s sᵀ, symmetric
+        s = softmax(z[n])
+        np.testing.assert_allclose(dx[n], (np.diag(s) - np.outer(s, s)) @ dout[n], rtol=1e-12, atol=1e-15)

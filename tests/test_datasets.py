@@ -186,6 +186,20 @@ def test_load_mnist_npz(tmp_path):
         D.load_mnist(tmp_path / "bad.npz")
 
 
+@pytest.mark.parametrize("pixels, expected", [
+    (np.array([[[True, False]]] * 2), [[1.0, 0.0]] * 2),  # regression: booleans were divided by 255
+    (np.array([[[255, 0]]] * 2, dtype=np.uint8), [[1.0, 0.0]] * 2),
+    (np.array([[[0.5, 0.0]]] * 2), [[0.5, 0.0]] * 2),  # pre-scaled floats are kept
+    (np.array([[[127.5, 0.0]]] * 2), [[0.5, 0.0]] * 2),  # floats in 0..255 are scaled
+])
+def test_load_mnist_pixel_scaling(tmp_path, pixels, expected):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=pixels, y_train=np.array([0, 1]), x_test=pixels, y_test=np.array([0, 1]))
+    X_train, X_test, _, _ = D.load_mnist(path)
+    np.testing.assert_array_equal(X_train, expected)
+    assert X_train.dtype == np.float64
+
+
 def test_load_mnist_bad_magic(tmp_path):
     _write_mnist(tmp_path, **{"train-labels-idx1-ubyte": _idx(np.arange(5), magic_ndim=3)})
     with pytest.raises(ValueError, match="magic number"):

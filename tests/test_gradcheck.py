@@ -61,6 +61,70 @@ def test_float32_model_is_checked_in_float64():
     assert model.layers[0].params["W"].dtype == np.float32
 
 
+class AliasedDense(Layer):
+    """A correct layer that also keeps its parameters as attributes and reads those:
+    ``self.W is self.params["W"]`` (a common way to write a layer)."""
+
+    def __init__(self, n_in, n_out, rng=0, dtype=np.float64):
+        super().__init__()
+        gen = np.random.default_rng(rng)
+        self.W = gen.normal(size=(n_in, n_out)).astype(dtype)
+        self.b = gen.normal(size=n_out).astype(dtype)
+        self.params = {"W": self.W, "b": self.b}
+        self.grads = {"W": np.zeros_like(self.W), "b": np.zeros_like(self.b)}
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout, input_grad=True):
+        self.grads["W"] = self.x.T @ dout
+        self.grads["b"] = dout.sum(0)
+        return dout @ self.W.T
+
+
+def test_layer_that_reads_its_parameters_under_other_names():
+    # Regression (issue 11): the check perturbed float64 copies in params, which this layer
+    # never reads, and reported "relative error 1" for a correct layer.
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    result = check_layer(AliasedDense(3, 4), x)
+    assert result.max_error < 1e-7, result
+    model = Sequential([AliasedDense(3, 4, rng=2), Tanh(), AliasedDense(4, 1, rng=3)])
+    result = check_model(model, SquaredError(), x, np.zeros(5))
+    assert set(result.errors) == {"0.W", "0.b", "2.W", "2.b"} and result.max_error < 1e-7, result
+
+
+def test_float32_parameters_are_checked_at_float64_precision():
+    layer = AliasedDense(3, 4, dtype=np.float32)
+    x = np.random.default_rng(1).normal(size=(5, 3)).astype(np.float32)
+    result = check_layer(layer, x)
+    assert result.max_error < 1e-7, result  # the maths, not float32 rounding
+    assert layer.W.dtype == np.float32 and layer.W is layer.params["W"]  # the original is untouched
+    # a wrong backward in a float32 layer is still caught
+    class Wrong(AliasedDense):
+        def backward(self, dout, input_grad=True):
+            dx = super().backward(dout)
+            self.grads["W"] = 2 * self.grads["W"]
+            return dx
+    assert check_layer(Wrong(3, 4, dtype=np.float32), x).errors["W"] > 0.1
+
+
+def test_the_original_layer_is_not_perturbed():
+    layer = AliasedDense(2, 2)
+    W = layer.W.copy()
+    check_layer(layer, np.ones((3, 2)))
+    np.testing.assert_array_equal(layer.W, W)
+    assert layer.W is layer.params["W"]
+
+
+def test_numerical_gradient_needs_a_float_array_it_can_perturb():
+    with pytest.raises(TypeError, match="floating-point numpy array"):
+        numerical_gradient(lambda: 0.0, np.arange(3))
+    x = np.arange(6.0).reshape(2, 3).T  # not contiguous: still perturbed in place, entry by entry
+    g = numerical_gradient(lambda: float(np.sum(x ** 2)), x)
+    np.testing.assert_allclose(g, 2 * x, rtol=1e-8)
+
+
 def test_check_layer_reports_shape_mistakes():
     class Transposed(Dense):
         def backward(self, dout, input_grad=True):

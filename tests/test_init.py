@@ -29,6 +29,16 @@ def test_both_xavier_forms_are_named_and_differ():
     assert init.xavier().std((100, 10)) != init.glorot().std((100, 10))
 
 
+def test_normal_shows_and_uses_its_mean():
+    # Regression: normal(0.01, mean=1.0) printed as normal(std=0.01), hiding the mean.
+    scheme = init.normal(0.01, mean=1.0)
+    assert repr(scheme) == "normal(std=0.01, mean=1.0)"
+    assert repr(init.normal(0.5)) == "normal(std=0.5, mean=0.0)"
+    assert "init=normal(std=0.01, mean=1.0)" in repr(Dense(3, 2, init=scheme, rng=0))
+    W = scheme(SHAPE, rng=0)
+    assert W.mean() == pytest.approx(1.0, abs=1e-3) and W.std() == pytest.approx(0.01, rel=0.02)
+
+
 def test_constants():
     np.testing.assert_array_equal(init.zeros()((2, 3)), np.zeros((2, 3)))
     np.testing.assert_array_equal(init.constant(0.5)((2, 2)), np.full((2, 2), 0.5))
@@ -50,6 +60,8 @@ def test_dense_accepts_names_objects_and_callables():
 
 @pytest.mark.parametrize("call, exc, match", [
     (lambda: init.normal(-1.0), ValueError, "std must be > 0"),
+    (lambda: init.normal(0.1, mean="zero"), TypeError, "mean must be a finite real number"),
+    (lambda: init.normal(0.1, mean=np.nan), TypeError, "mean must be a finite real number"),
     (lambda: init.uniform(1.0, 0.0), ValueError, "high must be greater than low"),
     (lambda: init.constant("a"), TypeError, "value must be a real number"),
     (lambda: init.get("lecun"), ValueError, "init must be one of"),

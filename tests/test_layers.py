@@ -137,3 +137,56 @@ def test_sequential_params_cannot_be_replaced_by_mistake():
     model = Sequential([Dense(2, 1, rng=0)])
     with pytest.raises(AttributeError):
         model.params = {}
+
+
+def _torch_forward(torch, model, X, params):
+    """The same network written with torch operations on ``params`` (tensors keyed like model.params)."""
+    F = torch.nn.functional
+    h = torch.tensor(X)
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, Dense):
+            h = h @ params[f"{i}.W"] + params[f"{i}.b"]
+        elif isinstance(layer, BatchNorm):  # batch statistics, biased variance: training mode
+            h = F.batch_norm(h, None, None, weight=params[f"{i}.gamma"], bias=params[f"{i}.beta"],
+                             training=True, eps=layer.eps)
+        elif isinstance(layer, LeakyReLU):
+            h = F.leaky_relu(h, layer.alpha)
+        else:
+            h = {Tanh: torch.tanh, ReLU: torch.relu, Sigmoid: torch.sigmoid, Identity: lambda t: t}[type(layer)](h)
+    return h
+
+
+@pytest.mark.parametrize("case", ["softmax-ce", "bce", "squared-error"])
+def test_mlp_gradients_match_pytorch_autograd(case):
+    """A whole MLP's loss and every parameter gradient against PyTorch's autograd (an
+    independent implementation), when PyTorch happens to be installed."""
+    torch = pytest.importorskip("torch")
+    from mlp_lib.losses import BinaryCrossEntropy
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(9, 4))
+    hidden = [Dense(4, 6, rng=1), Tanh(), Dense(6, 5, rng=2), BatchNorm(5), ReLU(), Dense(5, 5, rng=3),
+              LeakyReLU(0.1), Dense(5, 4, rng=4), Sigmoid()]
+    if case == "softmax-ce":
+        model, loss, y = Sequential(hidden + [Dense(4, 3, rng=5)]), SoftmaxCrossEntropy(), rng.integers(0, 3, 9)
+    elif case == "bce":
+        model, loss, y = Sequential(hidden + [Dense(4, 1, rng=5), Sigmoid()]), BinaryCrossEntropy(), rng.integers(0, 2, 9)
+    else:
+        model, loss, y = Sequential(hidden + [Dense(4, 2, rng=5), Identity()]), SquaredError(), rng.normal(size=(9, 2))
+    value = loss.forward(model.forward(X), y)
+    model.backward(loss.backward())
+
+    params = {k: torch.tensor(v.copy(), requires_grad=True) for k, v in model.params.items()}
+    out = _torch_forward(torch, model, X, params)
+    F = torch.nn.functional
+    if case == "softmax-ce":
+        reference = F.cross_entropy(out, torch.tensor(y))
+    elif case == "bce":
+        reference = F.binary_cross_entropy(out, torch.tensor(y, dtype=torch.float64).reshape(-1, 1))
+    else:
+        reference = 0.5 * ((out - torch.tensor(y)) ** 2).sum() / len(X)
+    reference.backward()
+    assert value == pytest.approx(reference.item(), rel=1e-12)
+    assert set(params) == set(model.grads)
+    for key, p in params.items():
+        np.testing.assert_allclose(model.grads[key], p.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=key)

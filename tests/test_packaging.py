@@ -359,13 +359,24 @@ def test_lab_installs_only_the_student_extra(monkeypatch):
 
 def test_lab_command_runs_lectures_and_allows_root():
     tasks = load_tasks()
-    cmd = tasks.lab_command(["--port", "8899"], is_root=True)
+    # A clone outside the home folder: the repository is served, the lectures opened.
+    cmd = tasks.lab_command(["--port", "8899"], is_root=True, home=tasks.ROOT / "elsewhere")
     assert cmd[1] == "lab"
     assert "--LabApp.default_url=/lab/tree/lectures" in cmd
     assert f"--ServerApp.root_dir={tasks.ROOT}" in cmd
     assert "--allow-root" in cmd
     assert cmd[-2:] == ["--port", "8899"]
     assert "--allow-root" not in tasks.lab_command([], is_root=False)
+
+
+def test_lab_serves_the_home_folder_that_holds_the_clone():
+    """~/mlp-intro/ (where students' assignments are fetched) and the lectures, in one JupyterLab."""
+    tasks = load_tasks()
+    home = tasks.ROOT.parents[1]
+    cmd = tasks.lab_command([], is_root=False, home=home)
+    inside = tasks.ROOT.relative_to(home).as_posix()
+    assert f"--ServerApp.root_dir={home}" in cmd
+    assert f"--LabApp.default_url=/lab/tree/{inside}/lectures" in cmd
 
 
 def test_no_tests_collected_is_a_failure(monkeypatch, capsys):

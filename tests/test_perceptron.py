@@ -26,6 +26,18 @@ def test_one_update_worked_by_hand():
     assert p.history_.converged and p.history_.n_epochs == 2
     assert p.history_.message == "converged after 2 epochs"
     np.testing.assert_array_equal(p.decision_function(X), [-2.5, 2.5])
+    w0, b0 = p.history_.initial_weights  # the start is recorded too
+    assert w0.tolist() == [0.0, 0.0] and b0 == 0.0
+
+
+def test_random_start_is_recorded():
+    # init="random": fit draws w ~ N(0, I) and then b ~ N(0, 1) from rng before anything else
+    X, y = linearly_separable(n=20, rng=0)
+    p = Perceptron(init="random", rng=3).fit(X, y)
+    gen = np.random.default_rng(3)
+    w0, b0 = p.history_.initial_weights
+    np.testing.assert_array_equal(w0, gen.standard_normal(2))
+    assert b0 == float(gen.standard_normal())
 
 
 def test_converges_on_linearly_separable():

@@ -45,7 +45,7 @@ def test_regime_titles(demo):
 
 def test_report_deltas_are_minus_the_gradient():
     weights, biases, x, t = B.tiny_network()
-    report = B.backprop_report(weights, biases, x, t, eta=0.5)
+    report = B.backprop_report(weights, biases, x, t, lr=0.5)
     model = to_sequential(weights, biases)
     loss = SquaredError()
 

@@ -54,6 +54,7 @@ def test_cost_matches_squared_error():
 def test_histories_and_figures():
     runs = G.variant_histories(n=200, epochs=3)
     assert runs["stochastic"].loss[-1] < runs["batch"].loss[-1]  # per epoch, more updates win
+    assert [h.batch_size for h in runs.values()] == [200, 32, 1]  # recorded by fit, not added here
     assert all(len(h.seconds) == 3 for h in runs.values())
     assert not is_blank(G.epoch_and_second_figure(runs))
     costs = G.cost_per_update(batch_sizes=(8, 256), steps=10)  # timings: only their form is testable

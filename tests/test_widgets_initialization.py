@@ -43,11 +43,20 @@ def test_histograms_demo_updates(hist_demo, name, values):
 
 def test_histograms_demo_shows_where_a_run_diverged(runs):
     h = copy.copy(runs["N(0, 1)", "relu"])
-    h.activation_stats, h.diverged, h.message = [], True, "loss became nan at epoch 0, step 5: training stopped"
+    h.activation_stats = h.activation_stats[:1]  # only the statistics at initialization
+    h.diverged, h.message = True, "loss became nan at epoch 0, step 5: training stopped"
     demo = I.activation_histograms_demo(runs={**runs, ("N(0, 1)", "relu"): h}, scheme="N(0, 1)", activation="relu")
     demo.update(epoch=1)
     assert "then loss became nan at epoch 0, step 5" in demo.figure._suptitle.get_text()
     assert not is_blank(demo.render())
+
+
+def test_runs_are_plain_histories(runs):
+    from mlp_lib.train import History
+
+    h = runs["Xavier N(0, 1/n_in)", "tanh"]
+    assert type(h) is History and set(vars(h)) == set(vars(History()))  # no attributes added
+    assert len(h.activation_stats) == h.epochs + 1 and len(I.hidden_values(h)) == 5
 
 
 def test_unknown_control_raises(hist_demo):
@@ -57,8 +66,7 @@ def test_unknown_control_raises(hist_demo):
 
 def test_good_init_keeps_signal_bad_init_loses_it(runs):
     def last_std(scheme, activation):
-        h = runs[scheme, activation]
-        return h.init_stats[h.hidden[-1]]["values"].std()
+        return I.hidden_values(runs[scheme, activation], epoch=0)[-1].std()
     assert last_std("N(0, 0.01²)", "tanh") < 1e-4  # vanished
     assert 0.1 < last_std("Xavier N(0, 1/n_in)", "tanh") < 0.9
     assert 0.1 < last_std("He N(0, 2/n_in)", "relu") < 3

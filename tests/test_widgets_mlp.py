@@ -19,14 +19,14 @@ def demo():
     return M.universal_approximation_demo()
 
 
-@pytest.mark.parametrize("name, values", [("n_hidden", [1, 7, 30]), ("activation", ["step", "sigmoid", "relu"])])
+@pytest.mark.parametrize("name, values", [("width", [1, 7, 30]), ("activation", ["step", "sigmoid", "relu"])])
 def test_universal_approximation_demo_updates(demo, name, values):
     sweep(demo, name, values)
 
 
 def test_unknown_control_raises(demo):
     with pytest.raises(ValueError, match="unknown control"):
-        demo.update(width=3)
+        demo.update(n_hidden=3)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_xor_figures_not_blank(xor):
     X, y, mlp = xor
     assert not is_blank(M.xor_figure(X, y, fit_quietly(Perceptron(rng=0), X, y), mlp))
     assert not is_blank(M.hidden_space_figure(mlp, X, y))
-    wide = M.train_xor_mlp(X, y, hidden=3, epochs=2)
+    wide = M.train_xor_mlp(X, y, width=3, epochs=2)
     with pytest.raises(ValueError, match="2 hidden units"):
         M.hidden_space_figure(wide, X, y)
 

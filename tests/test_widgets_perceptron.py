@@ -61,14 +61,30 @@ def test_zero_start_learning_rate_only_scales_w():
     np.testing.assert_allclose(b.w_, 0.01 * a.w_)
 
 
-def test_random_start_is_the_start_of_fit():
-    # labels the start itself gets right: fit makes no update, so w_ is the start
-    w0, b0 = P.random_start(3, seed=7)
+def test_history_records_the_start_of_fit():
     X = np.random.default_rng(1).normal(size=(50, 3))
+    w0, b0 = P.fit_quietly(Perceptron(init="random", rng=7, max_epochs=1), X, X[:, 0] > 0).history_.initial_weights
+    # labels the start itself gets right: fit makes no update, so w_ is the recorded start
     y = (X @ w0 + b0 >= 0).astype(int)
     p = Perceptron(init="random", rng=7, max_epochs=1).fit(X, y)
     np.testing.assert_array_equal(p.w_, w0)
-    assert p.b_ == b0
+    assert p.b_ == b0 and p.history_.mistakes == [0]
+    w0, b0 = Perceptron(rng=0).fit(X, y).history_.initial_weights
+    assert np.all(w0 == 0) and b0 == 0.0
+
+
+def test_lr_demo_draws_the_recorded_random_start(lr_demo):
+    lr_demo.update(init="random", lr=0.1)
+    X, y = P.perceptron_data("separable")
+    w0, b0 = P.fit_quietly(Perceptron(init="random", rng=0, max_epochs=1), X, y).history_.initial_weights
+    start_line = lr_demo.figure.axes[0].get_lines()[0]
+    xs, ys = start_line.get_data()
+    np.testing.assert_allclose(w0[0] * np.asarray(xs) + w0[1] * np.asarray(ys) + b0, 0, atol=1e-9)
+
+
+def test_rng_may_be_a_generator():
+    a = P.noisy_accuracy_curves(n_sets=2, epochs=3, rng=np.random.default_rng(5))
+    assert a[0].shape == (2, 4)
 
 
 def test_noisy_curves_rise_then_fall():

@@ -73,6 +73,21 @@ def test_batchnorm_demo_updates(bn_runs):
         demo.update(epochs=2)
 
 
+def test_hidden_layers_and_their_stats(bn_runs):
+    model = S.deep_mlp(4, "relu", 8, batchnorm=True, rng=0)
+    assert S.hidden_layers(model) == [2, 5, 8]  # Dense, BatchNorm, ReLU, ... , Dense
+    h = next(iter(bn_runs.values()))["batchnorm"]
+    assert [len(S.hidden_stats(h, e)) for e in range(3)] == [9, 9, 9]  # 10 layers: 9 hidden
+
+
+def test_deep_mlp_seeds_layer_l_with_rng_plus_l():
+    a = S.deep_mlp(3, rng=4)
+    b = S.deep_mlp(3, rng=np.random.default_rng(1))  # a Generator gives one seed
+    from mlp_lib import Dense
+    np.testing.assert_array_equal(a.layers[2].params["W"], Dense(32, 32, rng=5).params["W"])
+    assert b.layers[0].params["W"].shape == (64, 32)
+
+
 def test_batchnorm_restores_learning(bn_runs):
     for case in bn_runs.values():
         assert case["batchnorm"].val_accuracy[-1] > case["plain"].val_accuracy[-1] + 0.2

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from .. import datasets
+from .._validation import check_seed
 from ..activations import Tanh
 from ..layers import Dense, Sequential
 from ..losses import SoftmaxCrossEntropy
@@ -29,18 +30,21 @@ __all__ = ["tiny_network", "backprop_report", "network_figure", "perturb_vs_back
 def tiny_network():
     r"""The worked example: 2 inputs, 2 sigmoid hidden units, 1 sigmoid output.
 
-    Returns ``(weights, biases, x, t)``: ``weights[j]`` of shape (n_j, n_{j+1}) so that
-    ``weights[j][h, k]`` is the slide's :math:`W_{hk}`; one example ``x`` with target ``t``.
+    Returns ``(weights, biases, x, y)``: ``weights[j]`` of shape (n_j, n_{j+1}) so that
+    ``weights[j][h, k]`` is the slide's :math:`W_{hk}`; one example ``x`` with target ``y``
+    (the slide's :math:`t`).
     """
     weights = [np.array([[0.5, -0.4], [0.3, 0.8]]), np.array([[0.7], [-0.6]])]
     biases = [np.array([0.1, -0.1]), np.array([0.2])]
     return weights, biases, np.array([1.0, 0.5]), np.array([1.0])
 
 
-def backprop_report(weights, biases, x, t, eta=0.5):
-    """The forward pass, the deltas and the updated weights of one textbook step, as text."""
-    outputs, deltas = textbook_deltas(weights, biases, x, t)
-    new_w, new_b = textbook_update(weights, biases, x, t, eta)
+def backprop_report(weights, biases, x, y, lr=0.5):
+    """The forward pass, the deltas and the updated weights of one textbook step (learning rate
+    ``lr`` = η, target ``y`` = the slide's t), as text in the slide's notation."""
+    outputs, deltas = textbook_deltas(weights, biases, x, y)
+    new_w, new_b = textbook_update(weights, biases, x, y, lr)
+    t = np.ravel(y)
     def fmt(a):
         a = np.asarray(a)
         if a.ndim == 2:
@@ -51,22 +55,22 @@ def backprop_report(weights, biases, x, t, eta=0.5):
     hidden = [(f"hidden y{'' if len(outputs) == 3 else f' (layer {j})'}", o) for j, o in enumerate(outputs[1:-1], 1)]
     lines = ["forward:", f"  {'input x':<10} = {fmt(outputs[0])}"]
     lines += [f"  {name:<10} = {fmt(o)}" for name, o in hidden]
-    lines += [f"  {'output z':<10} = {fmt(z)}   target t = {fmt(np.ravel(t))}",
-              f"  error E = ½ Σ (t − z)² = {0.5 * float(np.sum((np.ravel(t) - z) ** 2)):.4f}",
+    lines += [f"  {'output z':<10} = {fmt(z)}   target t = {fmt(t)}",
+              f"  error E = ½ Σ (t − z)² = {0.5 * float(np.sum((t - z) ** 2)):.4f}",
               "backward:",
               f"  output δ = z(1 − z)(t − z)      = {fmt(deltas[-1])}"]
     lines += [f"  hidden δ = y(1 − y) Σ_k W_hk δ_k = {fmt(d)}" for d in deltas[:-1][::-1]]
-    lines.append(f"update (η = {eta}): W_hk ← W_hk + η δ_k x_h, b_k ← b_k + η δ_k")
+    lines.append(f"update (η = {lr}): W_hk ← W_hk + η δ_k x_h, b_k ← b_k + η δ_k")
     for j, (W1, b1) in enumerate(zip(new_w, new_b)):
         lines.append(f"  W[{j}] (row h, column k): {fmt(weights[j])} -> {fmt(W1)}")
         lines.append(f"  b[{j}]: {fmt(biases[j])} -> {fmt(b1)}")
     return "\n".join(lines)
 
 
-def network_figure(weights, biases, x, t):
+def network_figure(weights, biases, x, y):
     r"""The network with its numbers: weights on the edges, unit outputs inside the nodes (forward,
-    black) and the deltas under the nodes (backward, red)."""
-    outputs, deltas = textbook_deltas(weights, biases, x, t)
+    black) and the deltas under the nodes (backward, red); ``y`` is the target (the slide's t)."""
+    outputs, deltas = textbook_deltas(weights, biases, x, y)
     sizes = [len(o) for o in outputs]
     pos = [[(j, (n - 1) / 2 - i) for i in range(n)] for j, n in enumerate(sizes)]
     fig = new_figure(figsize=(7.5, 3.8))
@@ -90,7 +94,7 @@ def network_figure(weights, biases, x, t):
                 ax.text(px, py - 0.38, f"δ = {deltas[j - 1][i]:+.4f}", ha="center", fontsize=8.5,
                         color=COLORS["none"])
                 ax.text(px, py + 0.3, f"b = {biases[j - 1][i]:+.2f}", ha="center", fontsize=8, color="0.35")
-    ax.text(pos[-1][0][0] + 0.35, pos[-1][0][1], f"t = {float(np.ravel(t)[0]):g}", va="center", fontsize=9)
+    ax.text(pos[-1][0][0] + 0.35, pos[-1][0][1], f"t = {float(np.ravel(y)[0]):g}", va="center", fontsize=9)
     ax.set_xlim(-0.4, len(sizes) - 0.4)
     ax.set_ylim(-1.1, 1.0)
     ax.axis("off")
@@ -98,18 +102,21 @@ def network_figure(weights, biases, x, t):
     return fig
 
 
-def perturb_vs_backprop(budget=3000, n_train=500, hidden=16, seed=0):
-    r"""Three ways to train a 64-``hidden``-10 tanh network on ``n_train`` digits with the same
+def perturb_vs_backprop(budget=3000, n_train=500, width=16, rng=0):
+    r"""Three ways to train a 64-``width``-10 tanh network on ``n_train`` digits with the same
     budget of forward passes (each with a step size picked from a small grid):
     perturb one weight (scale 1), perturb all weights (10 trials, lr 0.3), back-propagation (lr 1).
 
-    Returns the three :class:`~mlp_lib.perturb.PerturbResult` objects.
+    ``rng`` (None, int or Generator) gives one seed for the data split, the start weights (the
+    same for the three methods) and the perturbations. Returns the three
+    :class:`~mlp_lib.perturb.PerturbResult` objects.
     """
+    seed = check_seed(rng)
     X, _, y, _ = datasets.digits(rng=seed)
     X, y = X[:n_train], y[:n_train]
 
     def net():
-        return Sequential([Dense(64, hidden, rng=seed), Tanh(), Dense(hidden, 10, rng=seed + 1)])
+        return Sequential([Dense(64, width, rng=seed), Tanh(), Dense(width, 10, rng=seed + 1)])
 
     loss = SoftmaxCrossEntropy()
     return [perturb_one_weight(net(), loss, X, y, steps=budget - 1, scale=1.0, rng=seed),

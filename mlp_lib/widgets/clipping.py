@@ -7,7 +7,8 @@ The surface (a bowl whose minimum lies behind a steep wall, as in Goodfellow et 
 
 The second term is 0 on the near side of the line :math:`n\cdot\theta = c` and rises with slope
 :math:`C` behind it: a cliff whose gradient :math:`\approx C\,n` is huge. A gradient step that lands
-on it is thrown a distance :math:`\alpha C` away. Clipping bounds the step (lecture notation):
+on it is thrown a distance :math:`\eta C` away (:math:`\eta` = ``lr``, the learning rate). Clipping
+bounds the step (lecture notation):
 
 * by value, per component, to :math:`[\beta, \alpha]` — changes the direction of :math:`g`;
 * by norm: if :math:`\lVert g\rVert > v`, :math:`g \leftarrow v\,g/\lVert g\rVert` — keeps it.
@@ -24,6 +25,7 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from .. import init as _init
+from .._validation import check_seed
 from ..clipping import ClipByNorm, ClipByValue, clip_by_norm, clip_by_value
 from ..datasets import digits
 from ..losses import SoftmaxCrossEntropy
@@ -65,11 +67,11 @@ def cliff_grad(theta):
 def clipped_gradients(g, threshold):
     """``{"none": g, "value": g clipped to [-threshold, threshold], "norm": g with norm <= threshold}``."""
     g = np.asarray(g, dtype=float)
-    return {"none": g, "value": clip_by_value(g, -threshold, threshold), "norm": clip_by_norm(g, threshold)[0]}
+    return {"none": g, "value": clip_by_value(g, -threshold, threshold), "norm": clip_by_norm(g, threshold)}
 
 
 def descend(start=START, lr=0.2, steps=30, clip="none", threshold=1.0):
-    r"""Gradient descent :math:`\theta \leftarrow \theta - \alpha\,\mathrm{clip}(g)` on the cliff surface.
+    r"""Gradient descent :math:`\theta \leftarrow \theta - \eta\,\mathrm{clip}(g)` on the cliff surface.
     ``clip``: "none", "value" (to [-threshold, threshold]) or "norm" (to ``threshold``).
     Returns the path, an array (steps + 1, 2)."""
     if clip not in METHODS:
@@ -78,7 +80,7 @@ def descend(start=START, lr=0.2, steps=30, clip="none", threshold=1.0):
     path[0] = start
     for i in range(steps):
         g = clipped_gradients(cliff_grad(path[i]), threshold)[clip]
-        path[i + 1] = path[i] - lr * g  # θ ← θ − α g
+        path[i + 1] = path[i] - lr * g  # θ ← θ − η g
     return path
 
 
@@ -88,7 +90,7 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     threshold (box: [β, α]², circle: ‖g‖ = v)."""
     controls = {"threshold": w.FloatSlider(value=threshold, min=0.25, max=5.0, step=0.25,
                                            description="α = −β = v"),
-                "lr": w.FloatSlider(value=lr, min=0.05, max=0.5, step=0.05, description="lr")}
+                "lr": w.FloatSlider(value=lr, min=0.05, max=0.5, step=0.05, description="η")}
     fig = new_figure(figsize=(10, 3.5))
     ax_p, ax_l, ax_g = fig.subplots(1, 3, width_ratios=[1.3, 1, 0.9])
 
@@ -159,13 +161,15 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     return Demo(fig, controls, update, title="gradient clipping")
 
 
-def clipped_training_runs(epochs=5, sigma=0.5, lr=0.02, seed=0):
+def clipped_training_runs(epochs=5, sigma=0.5, lr=0.02, rng=0):
     r"""Notebook 04's exploding net (10-layer ReLU, :math:`\mathcal N(0, \sigma^2)` weights, digits)
-    trained without clipping, with ``ClipByValue(1)`` and with ``ClipByNorm(5)``.
-    Returns ``{repr(clip): History}``; the unclipped run stops with a nan message."""
+    trained without clipping, with ``ClipByValue(-1, 1)`` and with ``ClipByNorm(5)``.
+    Returns ``{repr(clip): History}``; the unclipped run stops with a nan message. ``rng`` (None,
+    int or Generator) gives one seed, the same for the three runs."""
+    seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
-    for clip in (None, ClipByValue(1.0), ClipByNorm(5.0)):
+    for clip in (None, ClipByValue(-1.0, 1.0), ClipByNorm(5.0)):
         model = deep_mlp(10, "relu", 32, init=_init.normal(sigma), rng=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrainingDivergedWarning)

@@ -5,7 +5,7 @@ A 2-parameter problem, linear regression :math:`\hat y = \theta_1 x + \theta_2`,
 :math:`\mathcal B` from :func:`mlp_lib.optim.minibatches`,
 
 .. math:: \hat g = \frac1{|\mathcal B|}\sum_{i\in\mathcal B}(\theta_1 x_i + \theta_2 - y_i)
-          \begin{pmatrix}x_i\\1\end{pmatrix}, \qquad \theta \leftarrow \theta - \alpha\,\hat g
+          \begin{pmatrix}x_i\\1\end{pmatrix}, \qquad \theta \leftarrow \theta - \eta\,\hat g
 
 with :math:`|\mathcal B| = n` (batch GD), 1 (stochastic GD) or k (mini-batch GD). This is exactly
 what ``fit(Sequential([Dense(1, 1)]), SquaredError(), X, y, batch_size=k)`` computes.
@@ -19,6 +19,9 @@ import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
+from .._validation import check_rng, check_seed
+from ..activations import ReLU
+from ..datasets import digits
 from ..layers import Dense, Sequential
 from ..losses import SoftmaxCrossEntropy, SquaredError
 from ..optim import minibatches
@@ -34,10 +37,10 @@ START = (-1.0, 2.0)
 XLIM, YLIM = (-1.5, 4.0), (-3.0, 2.5)
 
 
-def regression_data(n=50, noise=0.5, seed=0):
+def regression_data(n=50, noise=0.5, rng=0):
     r""":math:`x \sim U(0, 2)`, :math:`y = 2x - 1 + \varepsilon` with
     :math:`\varepsilon\sim\mathcal N(0, \mathrm{noise}^2)`. Returns ``X`` (n, 1) and ``y`` (n,)."""
-    gen = np.random.default_rng(seed)
+    gen = check_rng(rng)
     x = gen.uniform(0.0, 2.0, n)
     y = THETA_TRUE[0] * x + THETA_TRUE[1] + noise * gen.standard_normal(n)
     return x.reshape(-1, 1), y
@@ -50,29 +53,31 @@ def cost(theta1, theta2, X, y):
     return 0.5 * np.mean(r * r, axis=-1)
 
 
-def descend(X, y, batch_size, lr, epochs, start=START, seed=0):
+def descend(X, y, batch_size, lr, epochs, start=START, rng=0):
     r"""Mini-batch GD with batches from :func:`~mlp_lib.optim.minibatches` (shuffled each epoch by
-    one Generator seeded ``seed``, as in ``fit``). Returns the path, an array (updates + 1, 2)."""
-    gen = np.random.default_rng(seed)
+    one Generator from ``rng``, as in ``fit``). Returns the path, an array (updates + 1, 2)."""
+    gen = check_rng(rng)
     theta = np.array(start, dtype=float)
     path = [theta.copy()]
     for _ in range(epochs):
-        for xb, yb in minibatches(X, y, batch_size, shuffle=True, rng=gen):
-            x = xb[:, 0]
-            r = theta[0] * x + theta[1] - yb  # residuals on the batch
+        for X_batch, y_batch in minibatches(X, y, batch_size, shuffle=True, rng=gen):
+            x = X_batch[:, 0]
+            r = theta[0] * x + theta[1] - y_batch  # residuals on the batch
             g = np.array([r @ x, r.sum()]) / len(r)  # ĝ = mean over the batch of r·(x, 1)
-            theta -= lr * g  # θ ← θ − α ĝ
+            theta -= lr * g  # θ ← θ − η ĝ
             path.append(theta.copy())
     return np.array(path)
 
 
-def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, seed=0):
+def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
     """Left: the paths of batch (k = n), mini-batch (k) and stochastic (k = 1) GD over the cost
-    contour, each for ``epochs`` passes over the data. Right: cost per epoch (x = update / updates per epoch)."""
-    X, y = regression_data(n, seed=seed)
+    contour, each for ``epochs`` passes over the data. Right: cost per epoch (x = update / updates per epoch).
+    ``rng`` (None, int or Generator) gives one seed for the data and the shuffling of every path."""
+    seed = check_seed(rng)
+    X, y = regression_data(n, rng=seed)
     sizes = [k for k in (1, 2, 5, 10, 25, n) if k <= n]
     controls = {"batch_size": w.SelectionSlider(options=sizes, value=batch_size, description="k (mini-batch)"),
-                "lr": w.FloatLogSlider(value=lr, base=10, min=-2, max=0, step=0.1, description="lr",
+                "lr": w.FloatLogSlider(value=lr, base=10, min=-2, max=0, step=0.1, description="η",
                                        readout_format=".3f")}
     fig = new_figure(figsize=(10, 3.8))
     ax_p, ax_c = fig.subplots(1, 2)
@@ -109,7 +114,7 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, seed=0):
         for text, (key, k) in zip(legend.get_texts(), (("stochastic", 1), ("minibatch", batch_size), ("batch", n))):
             if (k, lr) not in paths_seen:  # moving one slider leaves the other two paths unchanged
                 with np.errstate(over="ignore", invalid="ignore"):  # a too large lr diverges: shown
-                    paths_seen[k, lr] = descend(X, y, k, lr, epochs, seed=seed)
+                    paths_seen[k, lr] = descend(X, y, k, lr, epochs, rng=seed)
             path = paths_seen[k, lr]
             paths[key].set_data(path[:, 0], path[:, 1])
             per_epoch = math.ceil(n / k)
@@ -128,10 +133,12 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, seed=0):
     return Demo(fig, controls, update, title="batch, mini-batch and stochastic GD")
 
 
-def variant_histories(n=1000, epochs=20, lr=0.1, batch_sizes=None, seed=0):
+def variant_histories(n=1000, epochs=20, lr=0.1, batch_sizes=None, rng=0):
     """Train ``Sequential([Dense(1, 1)])`` with ``fit`` for each variant on ``regression_data(n)``;
-    return ``{label: History}`` (``loss`` per epoch, ``seconds`` since the start)."""
-    X, y = regression_data(n, seed=seed)
+    return ``{label: History}`` (``loss`` per epoch, ``seconds`` since the start, ``batch_size``).
+    ``rng`` (None, int or Generator) gives one seed for the data and the shuffling."""
+    seed = check_seed(rng)
+    X, y = regression_data(n, rng=seed)
     batch_sizes = batch_sizes or {"batch": None, "mini-batch": 32, "stochastic": 1}
     runs = {}
     for label, k in batch_sizes.items():
@@ -139,7 +146,6 @@ def variant_histories(n=1000, epochs=20, lr=0.1, batch_sizes=None, seed=0):
         model.layers[0].params["W"][:] = START[0]
         model.layers[0].params["b"][:] = START[1]
         runs[label] = fit(model, SquaredError(), X, y, lr=lr, epochs=epochs, batch_size=k, rng=seed, progress=False)
-        runs[label].batch_size = n if k is None else k
     return runs
 
 
@@ -165,14 +171,12 @@ def epoch_and_second_figure(runs):
     return fig
 
 
-def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, hidden=128, seed=0):
-    """Seconds per update and per epoch of ``fit`` on a 64-``hidden``-10 ReLU net on digits, for each
+def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, width=128, rng=0):
+    """Seconds per update and per epoch of ``fit`` on a 64-``width``-10 ReLU net on digits, for each
     batch size: the best of ``repeat`` runs of at least ``steps`` updates (the minimum is the least
     disturbed by other programs). Returns ``{k: (seconds per update, seconds per epoch)}``;
     timings vary by machine."""
-    from ..activations import ReLU
-    from ..datasets import digits
-
+    seed = check_seed(rng)
     X_train, _, y_train, _ = digits(rng=seed)
     n = len(X_train)
     out = {}
@@ -181,7 +185,7 @@ def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, h
         epochs = max(1, math.ceil(steps / per_epoch))
         seconds = np.inf
         for _ in range(repeat):
-            model = Sequential([Dense(64, hidden, init="he", rng=seed), ReLU(), Dense(hidden, 10, rng=seed + 1)])
+            model = Sequential([Dense(64, width, init="he", rng=seed), ReLU(), Dense(width, 10, rng=seed + 1)])
             start = time.perf_counter()
             fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=0.01, epochs=epochs, batch_size=k, rng=seed,
                 progress=False)

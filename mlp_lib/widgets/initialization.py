@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import init as _init
+from .._validation import check_seed
 from ..datasets import circles, digits
 from ..activations import Sigmoid
 from ..layers import Sequential
@@ -23,10 +24,10 @@ from ..losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from ..plotting import CLASS_COLORS, DecisionBoundary, freeze_labels, freeze_layout, plot_data
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
-from .saturation import ACTIVATIONS, deep_mlp
+from .saturation import deep_mlp, hidden_stats
 
-__all__ = ["SCHEMES", "symmetry_runs", "symmetry_figure", "init_runs", "activation_histograms_demo",
-           "training_curves_figure", "boundary_runs", "init_boundary_demo"]
+__all__ = ["SCHEMES", "symmetry_runs", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
+           "activation_histograms_demo", "training_curves_figure", "boundary_runs", "init_boundary_demo"]
 
 #: The schemes compared, by label (see :mod:`mlp_lib.init` for the formulas).
 SCHEMES = {
@@ -42,17 +43,19 @@ SCHEME_COLORS = dict(zip(SCHEMES, ["#7f7f7f", CLASS_COLORS[3], CLASS_COLORS[1], 
 _RANDOM = [s for s in SCHEMES if s != "zeros"]
 
 
-def symmetry_runs(hidden=8, epochs=30, lr=0.5, seed=0):
-    """Train 64-``hidden``-10 tanh nets on digits from zeros, constant 0.05 and Xavier weights.
+def symmetry_runs(width=8, epochs=30, lr=0.5, rng=0):
+    """Train 64-``width``-10 tanh nets on digits from zeros, constant 0.05 and Xavier weights.
 
     Returns ``{label: (model, History)}``. With a constant init every hidden unit computes the
-    same output and receives the same gradient, so the columns of ``W1`` stay equal.
+    same output and receives the same gradient, so the columns of ``W1`` stay equal. ``rng``
+    (None, int or Generator) gives one seed, the same for the three runs.
     """
+    seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
     for label, scheme in (("zeros", _init.zeros()), ("constant 0.05", _init.constant(0.05)),
                           ("Xavier (random)", _init.xavier())):
-        model = deep_mlp(2, "tanh", hidden, init=scheme, rng=seed)
+        model = deep_mlp(2, "tanh", width, init=scheme, rng=seed)
         history = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs, batch_size=64,
                       rng=seed, progress=False, validation_data=(X_test, y_test))
         runs[label] = (model, history)
@@ -71,13 +74,13 @@ def symmetry_figure(runs):
     axes = fig.subplots(len(runs), 1, squeeze=False)[:, 0]
     for ax, (label, (model, history)) in zip(axes, runs.items()):
         W1 = model.layers[0].params["W"]
-        hidden = W1.shape[1]
-        tiles = np.full((8, 9 * hidden - 1), np.nan)  # 8x8 tiles with a blank column between them
-        for j in range(hidden):
+        width = W1.shape[1]
+        tiles = np.full((8, 9 * width - 1), np.nan)  # 8x8 tiles with a blank column between them
+        for j in range(width):
             tiles[:, 9 * j:9 * j + 8] = W1[:, j].reshape(8, 8)
         lim = max(float(np.abs(W1).max()), 1e-12)
         ax.imshow(tiles, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_xticks(9 * np.arange(hidden) + 3.5, [f"unit {j + 1}" for j in range(hidden)], fontsize=8)
+        ax.set_xticks(9 * np.arange(width) + 3.5, [f"unit {j + 1}" for j in range(width)], fontsize=8)
         ax.set_yticks([])
         ax.tick_params(length=0)
         for side in ax.spines.values():
@@ -89,27 +92,31 @@ def symmetry_figure(runs):
 
 
 def init_runs(epochs=4, depth=6, width=64, schemes=("N(0, 1)", "N(0, 0.01²)", "Xavier N(0, 1/n_in)",
-                                                      "He N(0, 2/n_in)"), lr=0.1, seed=0):
+                                                      "He N(0, 2/n_in)"), lr=0.1, rng=0):
     """Train a ``depth``-layer tanh and ReLU net on digits for each scheme (mini-batches of 64).
 
-    Returns ``{(scheme, activation): History}`` with ``activation_stats`` per epoch and, as
-    epoch 0, the statistics at initialization (``history.init_stats``). A run whose loss became
-    nan has fewer epochs and ``history.diverged`` set."""
+    Returns ``{(scheme, activation): History}`` with ``activation_stats`` (``[0]`` at
+    initialization, ``[e]`` after epoch e; :func:`hidden_values` picks the hidden layers). A run
+    whose loss became nan has fewer epochs and ``history.diverged`` set. ``rng`` (None, int or
+    Generator) gives one seed, the same for every run."""
+    seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
     for activation in ("tanh", "relu"):
         for scheme in schemes:
             model = deep_mlp(depth, activation, width, init=SCHEMES[scheme], rng=seed)
-            outs = model.layer_outputs(X_train[:256])
             with warnings.catch_warnings():  # N(0, 1) with ReLU diverges: History.message says so
                 warnings.simplefilter("ignore", TrainingDivergedWarning)
-                history = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
-                              batch_size=64, rng=seed, progress=False, validation_data=(X_test, y_test),
-                              track_activations=True)
-            history.init_stats = [{"values": a.reshape(-1)[:4096].copy()} for a in outs]
-            history.hidden = [i for i, layer in enumerate(model.layers) if isinstance(layer, ACTIVATIONS[activation])]
-            runs[scheme, activation] = history
+                runs[scheme, activation] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr,
+                                               epochs=epochs, batch_size=64, rng=seed, progress=False,
+                                               validation_data=(X_test, y_test), track_activations=True)
     return runs
+
+
+def hidden_values(history, epoch=0):
+    """The sampled outputs of each hidden layer (a list of arrays, first hidden layer first) after
+    ``epoch`` epochs of a run of :func:`init_runs`; epoch 0 is at initialization."""
+    return [st["values"] for st in hidden_stats(history, epoch)]
 
 
 def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, runs=None, bins=40):
@@ -118,7 +125,7 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
     runs = init_runs() if runs is None else runs
     schemes = list(dict.fromkeys(s for s, _ in runs))
     epochs = max(len(h.loss) for h in runs.values())
-    n_layers = len(next(iter(runs.values())).hidden)
+    n_layers = len(hidden_values(next(iter(runs.values()))))
     controls = {"scheme": w.Dropdown(options=schemes, value=scheme, description="init"),
                 "activation": w.Dropdown(options=["tanh", "relu"], value=activation, description="f"),
                 "epoch": w.IntSlider(value=epoch, min=0, max=epochs, description="epoch")}
@@ -132,10 +139,9 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
 
     def update(scheme, activation, epoch):
         h = runs[scheme, activation]
-        shown = min(epoch, len(h.activation_stats))  # a diverged run stopped early
-        stats = h.init_stats if shown == 0 else h.activation_stats[shown - 1]
-        for l, (ax, st, i) in enumerate(zip(axes, steps, h.hidden)):
-            v = all_v = stats[i]["values"]
+        shown = min(epoch, len(h.activation_stats) - 1)  # a diverged run stopped early
+        for l, (ax, st, values) in enumerate(zip(axes, steps, hidden_values(h, shown))):
+            v = all_v = values
             note = ""
             if activation == "relu":  # half the outputs are exactly 0: count them, plot the rest
                 note = f", {100 * np.mean(v == 0):.0f} % zeros"
@@ -172,7 +178,7 @@ def training_curves_figure(runs):
             elif act == activation:
                 ax.plot(np.arange(1, len(h.val_accuracy) + 1), h.val_accuracy, marker="o", markersize=3,
                         color=SCHEME_COLORS[scheme], label=scheme)
-            depth = len(h.hidden) + 1
+            depth = len(hidden_values(h)) + 1
         ax.set_title(f"{depth}-layer {activation} net on digits", fontsize=10)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -182,16 +188,19 @@ def training_curves_figure(runs):
     return fig
 
 
-def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, seed=0):
+def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0):
     """Train nets on the circles data for every scheme × activation × depth (full-batch GD).
 
-    Returns ``(X, y, {(scheme, activation, depth): (model, History)})``."""
+    Returns ``(X, y, {(scheme, activation, depth): (model, History)})``. ``rng`` (None, int or
+    Generator) gives one seed for the data and every net."""
+    seed = check_seed(rng)
     X, y = circles(n, noise=0.1, factor=0.5, rng=seed)
     runs = {}
     for scheme in ("zeros", "N(0, 0.01²)", "N(0, 1)", "Xavier N(0, 1/n_in)", "He N(0, 2/n_in)"):
         for activation in ("tanh", "relu"):
             for depth in depths:
-                net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], n_in=2, n_out=1, rng=seed)
+                net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], in_features=2, out_features=1,
+                               rng=seed)
                 model = Sequential(net.layers + [Sigmoid()])
                 history = fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=None,
                               rng=seed, progress=False)

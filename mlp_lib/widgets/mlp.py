@@ -14,6 +14,7 @@ import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from .._validation import check_int, check_seed
 from ..activations import Identity, ReLU, Sigmoid, Step
 from ..layers import Dense, Sequential
 from ..losses import BinaryCrossEntropy
@@ -26,16 +27,21 @@ __all__ = ["train_xor_mlp", "xor_figure", "hidden_space_figure", "collapse_linea
            "approximator", "universal_approximation_demo", "EXAMPLE_DAG", "dag_depth", "dag_figure"]
 
 
-def train_xor_mlp(X, y, hidden=2, epochs=150, lr=1.0, seed=2):
-    r"""A 2-layer MLP :math:`z = \sigma(W_2\,\sigma(W_1x + b_1) + b_2)` with ``hidden`` sigmoid
-    units, trained with binary cross-entropy and mini-batch gradient descent."""
-    model = Sequential([Dense(2, hidden, rng=seed), Sigmoid(), Dense(hidden, 1, rng=seed + 100), Sigmoid()])
+def train_xor_mlp(X, y, width=2, epochs=150, lr=1.0, rng=2):
+    r"""A 2-layer MLP :math:`z = \sigma(W_2\,\sigma(W_1x + b_1) + b_2)` with ``width`` sigmoid
+    hidden units, trained with binary cross-entropy and mini-batch gradient descent.
+
+    ``rng`` (None, int or Generator) gives one seed: ``W_1`` is drawn with it, ``W_2`` with
+    seed + 100, and the batches are shuffled with it.
+    """
+    seed = check_seed(rng)
+    model = Sequential([Dense(2, width, rng=seed), Sigmoid(), Dense(width, 1, rng=seed + 100), Sigmoid()])
     fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=20, rng=seed, progress=False)
     return model
 
 
-def _accuracy(pred, y):
-    return float(np.mean(np.asarray(pred).reshape(-1) == y))
+def _accuracy(labels, y):
+    return float(np.mean(np.asarray(labels).reshape(-1) == y))
 
 
 def xor_figure(X, y, perceptron, mlp):
@@ -117,8 +123,8 @@ def target_function(x):
 _HIDDEN = {"step": Step, "sigmoid": Sigmoid, "relu": ReLU}
 
 
-def approximator(n_hidden, activation="relu", x=None, target=target_function, lim=(-2.0, 2.0)):
-    r"""A 2-layer MLP :math:`\hat f(x) = \sum_i v_i\, f(a_i x + c_i) + v_0` with ``n_hidden`` units.
+def approximator(width, activation="relu", x=None, target=target_function, lim=(-2.0, 2.0)):
+    r"""A 2-layer MLP :math:`\hat f(x) = \sum_i v_i\, f(a_i x + c_i) + v_0` with ``width`` hidden units.
 
     Hidden unit i turns on at a knot :math:`k_i` spread evenly over ``lim`` (first layer fixed:
     :math:`f(x - k_i)` for ReLU, a steep :math:`f(s(x - k_i))` for step and sigmoid); the output
@@ -127,16 +133,17 @@ def approximator(n_hidden, activation="relu", x=None, target=target_function, li
     """
     if activation not in _HIDDEN:
         raise ValueError(f"activation must be one of {sorted(_HIDDEN)}, got {activation!r}")
+    width = check_int(width, "width", minimum=1)
     x = np.linspace(*lim, 200) if x is None else np.asarray(x, dtype=float)
-    width = (lim[1] - lim[0]) / n_hidden
+    piece = (lim[1] - lim[0]) / width
     if activation == "relu":  # hinges at the left end of each piece
-        knots, scale = lim[0] + width * np.arange(n_hidden), 1.0
+        knots, scale = lim[0] + piece * np.arange(width), 1.0
     else:  # steps in the middle of each piece
-        knots, scale = lim[0] + width * (np.arange(n_hidden) + 0.5), 8.0 / width
-    hidden = Dense(1, n_hidden, init="zeros")
+        knots, scale = lim[0] + piece * (np.arange(width) + 0.5), 8.0 / piece
+    hidden = Dense(1, width, init="zeros")
     hidden.params["W"][0] = scale
     hidden.params["b"][...] = -scale * knots
-    out = Dense(n_hidden, 1, init="zeros")
+    out = Dense(width, 1, init="zeros")
     model = Sequential([hidden, _HIDDEN[activation](), out])
     H = model[1].forward(hidden.forward(x[:, None]))
     v, *_ = np.linalg.lstsq(np.column_stack([H, np.ones(len(x))]), target(x), rcond=None)
@@ -145,7 +152,7 @@ def approximator(n_hidden, activation="relu", x=None, target=target_function, li
     return model
 
 
-def universal_approximation_demo(n_hidden=5, activation="relu", max_hidden=30):
+def universal_approximation_demo(width=5, activation="relu", max_width=30):
     r"""A 2-layer MLP approximating :func:`target_function`; more hidden units, smaller error.
 
     Left: the target, the network's output and each hidden unit's contribution
@@ -162,10 +169,10 @@ def universal_approximation_demo(n_hidden=5, activation="relu", max_hidden=30):
             cache[n, act] = (m.forward(x[:, None])[:, 0], H * m[2].params["W"][:, 0])
         return cache[n, act]
 
-    ns = np.arange(1, max_hidden + 1)
+    ns = np.arange(1, max_width + 1)
     errors = {act: np.array([np.mean((model(n, act)[0] - t) ** 2) for n in ns]) for act in _HIDDEN}
 
-    controls = {"n_hidden": w.IntSlider(value=n_hidden, min=1, max=max_hidden, description="hidden units"),
+    controls = {"width": w.IntSlider(value=width, min=1, max=max_width, description="hidden units"),
                 "activation": w.Dropdown(options=list(_HIDDEN), value=activation, description="f")}
     fig = new_figure(figsize=(9, 3.6))
     ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.4, 1])
@@ -191,18 +198,18 @@ def universal_approximation_demo(n_hidden=5, activation="relu", max_hidden=30):
     ax2.set_title("error vs width")
     ax2.legend(loc="upper right", fontsize=8, frameon=False)
 
-    def update(n_hidden, activation):
-        y_hat, contributions = model(n_hidden, activation)
+    def update(width, activation):
+        y_hat, contributions = model(width, activation)
         out.set_ydata(y_hat)
         for i, part in enumerate(parts):
-            if i < n_hidden:
+            if i < width:
                 part.set_ydata(contributions[:, i])
-            part.set_visible(i < n_hidden)
-        err = errors[activation][n_hidden - 1]
-        marker.set_data([n_hidden], [err])
+            part.set_visible(i < width)
+        err = errors[activation][width - 1]
+        marker.set_data([width], [err])
         for act, line in lines.items():
             line.set_linewidth(2.2 if act == activation else 1.0)
-        ax1.set_title(f"{n_hidden} {activation} hidden unit{'s' if n_hidden > 1 else ''}: MSE = {err:.2g}")
+        ax1.set_title(f"{width} {activation} hidden unit{'s' if width > 1 else ''}: MSE = {err:.2g}")
 
     demo = Demo(fig, controls, update, title="universal approximation")
     freeze_layout(fig)

@@ -16,11 +16,12 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .. import datasets
+from .._validation import check_seed
 from ..perceptron import ConvergenceWarning, Perceptron
 from ..plotting import COLORS, DecisionBoundary, decision_line_points, freeze_layout, plot_data
 from ._base import Demo, new_figure
 
-__all__ = ["perceptron_data", "fit_quietly", "random_start", "perceptron_demo", "perceptron_lr_demo",
+__all__ = ["perceptron_data", "fit_quietly", "perceptron_demo", "perceptron_lr_demo",
            "noisy_accuracy_curves", "overfitting_figure"]
 
 
@@ -45,27 +46,22 @@ def fit_quietly(perceptron, X, y, X_test=None, y_test=None):
         return perceptron.fit(X, y, X_test, y_test)
 
 
-def random_start(d=2, seed=0):
-    """The start ``(w, b)`` of ``Perceptron(init="random", rng=seed)`` on ``d`` features
-    (fit draws ``w`` and then ``b`` from ``rng`` before anything else)."""
-    gen = np.random.default_rng(seed)
-    return gen.standard_normal(d), float(gen.standard_normal())
-
-
-def _weights_at(history, epoch, d=2, start=None):
+def _weights_at(history, epoch):
     """(w, b) after ``epoch`` epochs (epoch 0: the start); after convergence the weights stay."""
     if epoch == 0:
-        return (np.zeros(d), 0.0) if start is None else start
+        return history.initial_weights
     return history.weights[min(epoch, history.n_epochs) - 1]
 
 
-def perceptron_demo(data="separable", epoch=1, max_epochs=30, seed=0):
+def perceptron_demo(data="separable", epoch=1, max_epochs=30, rng=0):
     r"""Replay perceptron training with an epoch slider.
 
     Left: the data, the predicted regions and the line :math:`w\cdot x + b = 0` after ``epoch``
     epochs; ringed points are misclassified. Right: mistakes per epoch; training stops after
-    the first epoch without a mistake, or at ``max_epochs``.
+    the first epoch without a mistake, or at ``max_epochs``. ``rng`` (None, int or Generator)
+    seeds the order in which the examples are visited.
     """
+    seed = check_seed(rng)
     runs = {}
     for kind in ("separable", "not separable"):
         X, y = perceptron_data(kind)
@@ -117,15 +113,17 @@ def perceptron_demo(data="separable", epoch=1, max_epochs=30, seed=0):
     return demo
 
 
-def perceptron_lr_demo(lr=1.0, init="zeros", max_epochs=100, seed=0):
+def perceptron_lr_demo(lr=1.0, init="zeros", max_epochs=100, rng=0):
     r"""The learning rate :math:`\eta` of the perceptron rule on the separable data.
 
     ``init="zeros"``: every :math:`w` is :math:`\eta` times the same integer combination of
     examples, so the line, the mistakes and the number of epochs do not depend on :math:`\eta`
     (only :math:`\lVert w\rVert` does). ``init="random"``: the start :math:`w_0 \sim \mathcal N(0, 1)`
     is not scaled by :math:`\eta`; a small :math:`\eta` needs many mistakes to move away from it.
-    The grey curve is :math:`\eta = 1` with the same start.
+    The grey curve is :math:`\eta = 1` with the same start. ``rng`` (None, int or Generator)
+    seeds the random start and the order of the examples, the same for every :math:`\eta`.
     """
+    seed = check_seed(rng)
     X, y = perceptron_data("separable")
     xlim = (X[:, 0].min() - 0.5, X[:, 0].max() + 0.5)
     ylim = (X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
@@ -164,7 +162,7 @@ def perceptron_lr_demo(lr=1.0, init="zeros", max_epochs=100, seed=0):
     def update(lr, init):
         p = run(lr, init)
         h = p.history_
-        start = random_start(2, seed) if init == "random" else (np.zeros(2), 0.0)
+        start = h.initial_weights
         regions.update(lambda G: (G @ p.w_ + p.b_ >= 0).astype(float))
         line.set_data(*decision_line_points(p.w_, p.b_, xlim, ylim))
         start_line.set_data(*decision_line_points(*start, xlim, ylim))
@@ -193,17 +191,19 @@ def _noisy_data(n, d, flip, separation, gen):
 
 
 def noisy_accuracy_curves(n_sets=16, n_train=60, n_test=1000, dim=30, flip=0.1, separation=3.0,
-                          epochs=40, seed=0):
+                          epochs=40, rng=0):
     r"""Train and test accuracy per epoch of the perceptron on ``n_sets`` noisy data sets.
 
     Each set: ``n_train`` training and ``n_test`` test points in ``dim`` dimensions, labels
     flipped with probability ``flip`` (:func:`_noisy_data`). Column 0 is the start
     (:math:`w = 0` predicts class 1 everywhere); after convergence the accuracy stays.
+    Data set s is drawn with seed ``rng + s`` (an int ``rng``; None or a Generator draws one).
 
     Returns
     -------
     train, test : ndarray of shape (n_sets, epochs + 1)
     """
+    seed = check_seed(rng)
     train = np.empty((n_sets, epochs + 1))
     test = np.empty((n_sets, epochs + 1))
     for s in range(n_sets):

@@ -20,6 +20,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from .. import init as _init
+from .._validation import check_seed
 from ..activations import FUNCTIONS, ReLU, Sigmoid, Tanh
 from ..batchnorm import BatchNorm
 from ..datasets import digits
@@ -29,8 +30,9 @@ from ..plotting import CLASS_COLORS, COLORS, freeze_labels, freeze_layout, plot_
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
 
-__all__ = ["ACTIVATIONS", "deep_mlp", "gradient_norms", "layer_gradient_norms", "saturation_figure",
-           "gradient_norms_demo", "exploding_runs", "step_loss_figure", "batchnorm_runs", "batchnorm_demo"]
+__all__ = ["ACTIVATIONS", "deep_mlp", "hidden_layers", "hidden_stats", "gradient_norms", "layer_gradient_norms",
+           "saturation_figure", "gradient_norms_demo", "exploding_runs", "step_loss_figure", "batchnorm_runs",
+           "batchnorm_demo"]
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 _LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, None)}
@@ -39,20 +41,29 @@ _RANGE_TEXT = {"sigmoid": "(0, 1), saturating", "tanh": "(−1, 1), saturating",
 BAD, GOOD = CLASS_COLORS[1], COLORS["minibatch"]  # failing vs healthy runs
 
 
-def deep_mlp(depth=10, activation="tanh", width=32, init="xavier", n_in=64, n_out=10, batchnorm=False, rng=0):
-    """``depth`` Dense layers (``activation`` after each but the last, which outputs logits).
+def deep_mlp(depth=10, activation="tanh", width=32, init="xavier", in_features=64, out_features=10,
+             batchnorm=False, rng=0):
+    """``depth`` Dense layers of ``width`` units (``activation`` after each but the last, which
+    outputs ``out_features`` logits).
 
     With ``batchnorm`` a :class:`BatchNorm` sits between each hidden Dense layer and its
-    activation. Layer l draws its weights with seed ``rng + l``, so every setting is reproducible.
+    activation. ``rng`` (None, int or Generator) gives one seed; layer l draws its weights with
+    seed + l, so every setting is reproducible.
     """
     act = ACTIVATIONS[activation]
-    sizes = [n_in] + [width] * (depth - 1) + [n_out]
+    seed = check_seed(rng)
+    sizes = [in_features] + [width] * (depth - 1) + [out_features]
     layers = []
     for l in range(depth):
-        layers.append(Dense(sizes[l], sizes[l + 1], init=init, rng=rng + l))
+        layers.append(Dense(sizes[l], sizes[l + 1], init=init, rng=seed + l))
         if l < depth - 1:
             layers += [BatchNorm(width), act()] if batchnorm else [act()]
     return Sequential(layers)
+
+
+def hidden_layers(model):
+    """Indices in ``model.layers`` of the hidden activation layers (sigmoid, tanh, ReLU)."""
+    return [i for i, layer in enumerate(model.layers) if isinstance(layer, tuple(ACTIVATIONS.values()))]
 
 
 def gradient_norms(model, loss, X, y):
@@ -63,13 +74,13 @@ def gradient_norms(model, loss, X, y):
         loss.forward(outs[-1], y)
         model.backward(loss.backward(), input_grad=False)
     norms = [float(np.linalg.norm(layer.grads["W"])) for layer in model.layers if isinstance(layer, Dense)]
-    hidden = [a for layer, a in zip(model.layers, outs) if isinstance(layer, tuple(ACTIVATIONS.values()))]
-    return norms, hidden
+    return norms, [outs[i] for i in hidden_layers(model)]
 
 
-def layer_gradient_norms(depth=10, activation="sigmoid", sigma=0.1, width=32, n=256, seed=0):
+def layer_gradient_norms(depth=10, activation="sigmoid", sigma=0.1, width=32, n=256, rng=0):
     r""":math:`\lVert\partial L/\partial W^{[l]}\rVert` for l = 1..depth of :func:`deep_mlp` with
     :math:`\mathcal N(0, \sigma^2)` weights, on ``n`` digits (what :func:`gradient_norms_demo` plots)."""
+    seed = check_seed(rng)
     X, y = _probe(n, seed)
     model = deep_mlp(depth, activation, width, init=_init.normal(sigma), rng=seed)
     return gradient_norms(model, SoftmaxCrossEntropy(), X, y)[0]
@@ -85,6 +96,7 @@ def _log_limits(values):
 
 
 def _probe(n, seed):
+    """The first ``n`` training digits of the split with ``seed``."""
     X_train, _, y_train, _ = digits(rng=seed)
     return X_train[:n], y_train[:n]
 
@@ -109,9 +121,10 @@ def saturation_figure(names=("sigmoid", "tanh", "relu"), flat=0.05):
     return fig
 
 
-def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max_depth=16, n=256, seed=0):
+def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max_depth=16, n=256, rng=0):
     r"""Per-layer gradient norms (left) and spread of each hidden layer's output (right) of a deep
     net with :math:`W^{[l]} \sim \mathcal N(0, \sigma^2)`, for one batch of ``n`` digits."""
+    seed = check_seed(rng)
     X, y = _probe(n, seed)
     loss = SoftmaxCrossEntropy()
     controls = {
@@ -160,13 +173,15 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
     return Demo(fig, controls, update, title="gradient norms per layer")
 
 
-def exploding_runs(epochs=3, depth=10, width=32, lr=0.02, sigmas=(0.5, None), seed=0):
+def exploding_runs(epochs=3, depth=10, width=32, lr=0.02, sigmas=(0.5, None), rng=0):
     """Train the same deep ReLU net on digits with :math:`\\mathcal N(0, \\sigma^2)` weights for each σ
     (None = He, :math:`\\sigma = \\sqrt{2/n_{in}}`); return ``{label: History}`` with ``step_loss``.
 
     With σ = 0.5 (He would be 0.25) the loss explodes and becomes nan within a few steps: ``fit``
     stops and ``History.message`` says where. The warning is silenced here; read the message.
+    ``rng`` (None, int or Generator) gives one seed for the split, the weights and the batches.
     """
+    seed = check_seed(rng)
     X_train, _, y_train, _ = digits(rng=seed)
     runs = {}
     for sigma in sigmas:
@@ -200,9 +215,11 @@ def step_loss_figure(runs, steps=20):
     return fig
 
 
-def batchnorm_runs(epochs=10, depth=10, width=32, lr=0.1, seed=0):
+def batchnorm_runs(epochs=10, depth=10, width=32, lr=0.1, rng=0):
     """Train deep nets on digits without and with BatchNorm for two bad cases; return
-    ``{case: {"plain": History, "batchnorm": History, "activation": name}}``."""
+    ``{case: {"plain": History, "batchnorm": History, "activation": name}}``. Each History has
+    ``activation_stats`` (``[0]``: at initialization, ``[e]``: after epoch e)."""
+    seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     cases = {"sigmoid, σ = 0.1 (vanishing)": ("sigmoid", 0.1), "tanh, σ = 1 (saturated)": ("tanh", 1.0)}
     runs = {}
@@ -213,23 +230,27 @@ def batchnorm_runs(epochs=10, depth=10, width=32, lr=0.1, seed=0):
             runs[case][name] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
                                    batch_size=64, rng=seed, progress=False, validation_data=(X_test, y_test),
                                    track_activations=True)
-            runs[case][name + "_layers"] = [i for i, layer in enumerate(model.layers)
-                                            if isinstance(layer, tuple(ACTIVATIONS.values()))]
     return runs
 
 
-def _percentiles(history, layers, epoch):
-    stats = history.activation_stats[epoch - 1]
-    return np.array([np.percentile(stats[i]["values"], [5, 25, 50, 75, 95]) for i in layers])
+def hidden_stats(history, epoch):
+    """The ``activation_stats`` of the hidden activation layers (every sigmoid, tanh or ReLU but
+    the output layer) after ``epoch`` epochs; epoch 0 is at initialization."""
+    names = {cls.__name__ for cls in ACTIVATIONS.values()}
+    return [st for st in history.activation_stats[epoch][:-1] if st["layer"] in names]
 
 
-def batchnorm_demo(epochs=10, depth=10, width=32, seed=0, runs=None):
+def _percentiles(history, epoch):
+    return np.array([np.percentile(st["values"], [5, 25, 50, 75, 95]) for st in hidden_stats(history, epoch)])
+
+
+def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     """Left: each hidden layer's output (5–95 % thin, 25–75 % thick, median dot) after ``epoch``
     epochs, without (red) and with (green) BatchNorm. Right: test accuracy per epoch.
     ``runs``: the result of :func:`batchnorm_runs`, to reuse (else trained here)."""
-    runs = batchnorm_runs(epochs, depth, width, seed=seed) if runs is None else runs
+    runs = batchnorm_runs(epochs, depth, width, rng=rng) if runs is None else runs
     first = next(iter(runs.values()))
-    epochs, depth = len(first["plain"].loss), len(first["plain_layers"]) + 1
+    epochs, depth = len(first["plain"].loss), len(hidden_stats(first["plain"], 0)) + 1
     cases = list(runs)
     controls = {"case": w.Dropdown(options=cases, value=cases[0], description="case",
                                    layout=w.Layout(width="330px")),
@@ -264,7 +285,7 @@ def batchnorm_demo(epochs=10, depth=10, width=32, seed=0, runs=None):
         run = runs[case]
         lo, hi = _LIMITS[run["activation"]]
         for name, (thin, thick, median, acc, dx) in artists.items():
-            p = _percentiles(run[name], run[name + "_layers"], epoch)
+            p = _percentiles(run[name], epoch)
             x = np.arange(1, len(p) + 1) + dx
             thin.set_segments([[(xi, a), (xi, b)] for xi, a, b in zip(x, p[:, 0], p[:, 4])])
             thick.set_segments([[(xi, a), (xi, b)] for xi, a, b in zip(x, p[:, 1], p[:, 3])])
