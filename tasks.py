@@ -7,12 +7,14 @@
     python3 tasks.py browser-test   # only the tests marked ``browser``
     python3 tasks.py bench          # run every benchmarks/bench_*.py
     python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
+    python3 tasks.py slides         # build the offline lecture decks into build/slides/
 
 Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[EXTRA]"``
 plus the JupyterLab settings shipped in ``jupyter-config/``: ``lab`` needs the ``student``
 extra (JupyterLab, ipympl, nbgrader's student side; no test tools), the other commands the
 ``dev`` extra (which contains ``instructor``, which contains ``student``). A stamp file in
-``.venv/`` records what was installed, so later runs skip the install.
+``.venv/`` records what was installed, so later runs skip the install. ``slides`` also
+installs the decks' browser files (``npm ci`` in ``slides/``, which needs Node.js and npm).
 """
 from __future__ import annotations
 
@@ -44,6 +46,11 @@ OLD_LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.
 # The extras of pyproject.toml that set-up installs, each containing the one before it:
 # student (lectures in JupyterLab) < instructor (+ authoring, grading) < dev (+ tests, lint).
 EXTRAS = ("student", "instructor", "dev")
+
+# The lecture decks' browser files (reveal.js, MathJax, ...): slides/package-lock.json,
+# installed by `npm ci` into slides/node_modules, with a stamp of the lock file's hash.
+WEB = ROOT / "slides"
+WEB_STAMP_NAME = ".mlp-npm-stamp"
 
 # Bump when the set-up steps themselves change, so existing venvs are refreshed.
 SETUP_VERSION = "2"
@@ -187,6 +194,27 @@ def ensure_env(venv: Path | None = None, extra: str = "dev") -> Path:
     return python
 
 
+def ensure_web_assets(web: Path | None = None) -> Path:
+    """Install the decks' browser files with ``npm ci`` unless they match the lock file.
+
+    Idempotent like :func:`ensure_env`: a stamp in ``node_modules`` holds the hash of
+    ``package-lock.json``. Returns the ``node_modules`` folder.
+    """
+    web = web or WEB
+    modules = web / "node_modules"
+    stamp = modules / WEB_STAMP_NAME
+    expected = hashlib.sha256((web / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == expected:
+        return modules
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("ERROR: npm not found. The slides need Node.js 18 or newer with npm "
+                         "(e.g. `apt-get install nodejs npm`, or https://nodejs.org).")
+    run([npm, "ci", "--prefix", web, "--no-audit", "--no-fund"])
+    stamp.write_text(expected + "\n", encoding="utf-8")
+    return modules
+
+
 # --------------------------------------------------------------------------- commands
 
 def run_pytest(python: Path, args: list[str]) -> int:
@@ -306,6 +334,18 @@ def cmd_setup(args: list[str]) -> int:
     return 0
 
 
+def cmd_slides(args: list[str]) -> int:
+    """``slides``: build the offline lecture decks (``tools/slides.py``) into build/slides/."""
+    python = ensure_env()
+    ensure_web_assets()
+    cmd = [str(python), str(ROOT / "tools" / "slides.py"), *args]
+    print("+", " ".join(cmd), flush=True)
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    return subprocess.call(cmd, cwd=ROOT, env=env)
+
+
 COMMANDS = {
     "setup": cmd_setup,
     "lab": cmd_lab,
@@ -313,6 +353,7 @@ COMMANDS = {
     "browser-test": cmd_browser_test,
     "bench": cmd_bench,
     "notebooks": cmd_notebooks,
+    "slides": cmd_slides,
 }
 
 

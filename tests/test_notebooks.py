@@ -197,3 +197,12 @@ def test_assignment_cells_keep_their_nbgrader_metadata_and_ids():
             assert cell.id == meta["grade_id"] and meta["schema_version"] == 3
             if meta["grade"]:
                 assert meta["points"] > 0
+
+
+def test_code_cells_name_their_lexer():
+    """``{code-cell} ipython3``, as jupytext writes once a kernel is connected: saving a source
+    in JupyterLab then changes no fence line, so its diff shows only the real edit."""
+    for source in SOURCES:
+        bare = [i + 1 for i, line in enumerate(source.read_text(encoding="utf-8").splitlines())
+                if line.startswith("```{code-cell}") and line != "```{code-cell} ipython3"]
+        assert not bare, f"{source.relative_to(ROOT)} lines {bare}: write ```{{code-cell}} ipython3"

@@ -38,6 +38,10 @@ def open_with(page, server, folder: str, name: str, factory: str) -> None:
     page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile("^Open With$")).click()
     page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(factory)}$")).click()
     page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=60_000)
+    # Save only once the kernel is there: the notebook's language info comes with it, and
+    # everything the test compares must not depend on how fast the kernel started.
+    labpage.poll(lambda: labpage.kernel_status(page).endswith("| Idle"), 90,
+                 message=f"the kernel of {name} to be idle")
 
 
 @pytest.mark.timeout(300)
@@ -106,11 +110,14 @@ def test_create_assignment_panel_edits_an_assignment_source(lab_server, page):
     page.locator(".lm-TabBar-tab[data-id='nbgrader-create_assignemnt']").click()  # sic, nbgrader's id
     widget = page.locator(".nbgrader-CellWidget").filter(
         has=page.locator(".nbgrader-CellId input")).filter(has_text="Points")
-    points = None
-    for i in range(widget.count()):
-        if widget.nth(i).locator(".nbgrader-CellId input").input_value() == GRADE_ID:
-            points = widget.nth(i).locator(".nbgrader-CellPoints input")
-    assert points is not None, f"no Create Assignment widget for {GRADE_ID}"
+
+    def points_input():
+        for i in range(widget.count()):
+            if widget.nth(i).locator(".nbgrader-CellId input").input_value() == GRADE_ID:
+                return widget.nth(i).locator(".nbgrader-CellPoints input")
+        return None
+
+    points = labpage.poll(points_input, 30, message=f"the Create Assignment widget of {GRADE_ID}")
     assert points.input_value() == "2"
     points.fill("3")
     points.press("Enter")
