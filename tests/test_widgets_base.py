@@ -1,6 +1,6 @@
 """mlp_lib.widgets._base: the fallback to still images where ipympl is missing or broken.
 
-A demo whose figure is a plain matplotlib figure shows an ``ipywidgets.Image`` that is
+A demo whose figure is a plain matplotlib figure shows a PNG in an ``Output`` widget that is
 redrawn on every update. A demo on an ipympl canvas shows the canvas only once ipympl's
 browser side has reported in ("initialized"); until then (forever, where ipympl is broken)
 the still image stands in for it.
@@ -48,6 +48,14 @@ def shown_views(box):
     return [child for child in box.children[1:] if child.layout.display != "none"]
 
 
+def still_png(view):
+    """The PNG bytes an Output widget shows (its one display_data output)."""
+    import base64
+
+    (output,) = view.outputs
+    return base64.b64decode(output["data"]["image/png"])
+
+
 @pytest.fixture
 def no_ipympl(monkeypatch):
     """Make ``import ipympl`` (and its backend module) fail, as where it is not installed."""
@@ -65,14 +73,14 @@ def test_plain_figure_is_a_still_image_that_follows_the_slider():
     demo = line_demo(_base.new_figure())
     box = demo.widget()
     (view,) = shown_views(box)
-    assert isinstance(view, w.Image) and view.format == "png"
-    before = bytes(view.value)
+    assert isinstance(view, w.Output)
+    before = still_png(view)
     assert before.startswith(b"\x89PNG")
     demo.update(freq=2.5)
-    after = bytes(view.value)
+    after = still_png(view)
     assert after != before, "the still image did not change with the slider"
     demo.controls["freq"].value = 1.5  # as a student moving the slider
-    assert bytes(view.value) not in (before, after)
+    assert still_png(view) not in (before, after)
     assert not _base.is_blank(demo.render())
 
 
@@ -89,14 +97,14 @@ def test_ipympl_canvas_is_shown_once_the_browser_reports_in(widget_backend):
         "the still image must be drawn on a canvas of its own: drawing on ipympl's canvas "
         "before its browser side is ready leaves the live figure empty")
     (view,) = shown_views(box)
-    assert isinstance(view, w.Image), "before ipympl's browser side reports in, the image stands in"
+    assert isinstance(view, w.Output), "before ipympl's browser side reports in, the image stands in"
     assert canvas in box.children and canvas.layout.display == "none"
 
     canvas._handle_custom_msg({"type": "initialized"}, [])  # what the browser sends
     assert shown_views(box) == [canvas]
-    frozen = bytes(view.value)
+    frozen = still_png(view)
     demo.update(freq=2.0)
-    assert bytes(view.value) == frozen, "a live canvas needs no still image any more"
+    assert still_png(view) == frozen, "a live canvas needs no still image any more"
     assert demo.widget().children[1:] == (canvas,)
 
 
@@ -105,10 +113,10 @@ def test_broken_ipympl_leaves_the_still_image(widget_backend, no_ipympl):
         figure = _base.new_figure()
     demo = line_demo(figure)
     (view,) = shown_views(demo.widget())
-    assert isinstance(view, w.Image)
-    before = bytes(view.value)
+    assert isinstance(view, w.Output)
+    before = still_png(view)
     demo.update(freq=3.0)
-    assert bytes(view.value) != before
+    assert still_png(view) != before
 
 
 def test_use_widget_backend_with_ipympl():
@@ -149,3 +157,18 @@ def test_use_widget_backend_outside_ipython_changes_nothing():
     backend = matplotlib.get_backend()
     assert _base.use_widget_backend() == backend
     assert matplotlib.get_backend() == backend
+
+
+def test_still_image_is_retina_where_the_inline_backend_is(monkeypatch):
+    """Decks are built with the inline backend set to 'retina': twice the pixels, same size."""
+    from PIL import Image
+    import io
+
+    demo = line_demo(_base.new_figure(figsize=(4, 2)))
+    (view,) = shown_views(demo.widget())
+    assert Image.open(io.BytesIO(still_png(view))).size == (400, 200) and view.outputs[0]["metadata"] == {}
+    monkeypatch.setattr(_base, "_retina", lambda: True)
+    demo.update(freq=2.0)
+    assert Image.open(io.BytesIO(still_png(view))).size == (800, 400)
+    assert view.outputs[0]["metadata"] == {"image/png": {"width": 400, "height": 200}}
+    assert demo.figure.dpi == 100, "drawing at twice the dpi must leave the figure as it was"

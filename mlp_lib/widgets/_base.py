@@ -6,7 +6,7 @@ an ``update(**values)`` that changes artists in place (``set_data``), never pypl
   for callbacks that arrive on another thread ("comms over subshells").
 * Where ipympl is missing (:func:`use_widget_backend` then chose the inline backend) or
   broken (its browser side never answers, as on some hosted runtimes), the figure is shown
-  as a still image (an ``ipywidgets.Image``) that is redrawn after each update: the
+  as a still image (a PNG in an ``Output`` widget) that is redrawn after each update: the
   controls still work, only zooming and panning are gone. An ipympl canvas is shown only
   once its browser side has reported in; until then the image stands in for it.
 * Tests and benchmarks call ``demo.update(name=value)`` without a browser and check the
@@ -14,6 +14,7 @@ an ``update(**values)`` that changes artists in place (``set_data``), never pypl
 """
 from __future__ import annotations
 
+import base64
 import io
 import os
 import warnings
@@ -108,24 +109,49 @@ def new_figure(figsize=(8, 3.5), **kwargs):
     return fig
 
 
-def png_bytes(fig):
-    """``fig`` drawn as PNG, for the still image of :meth:`Demo.widget`.
+def png_bytes(fig, scale=1):
+    """``fig`` drawn as PNG at ``scale`` times its dpi, for the still image of :meth:`Demo.widget`.
 
     Fast compression (zlib level 1): the image is redrawn on every control change, and
     level 1 encodes several times faster than the default for a slightly larger file.
     """
     from PIL import Image  # matplotlib's own dependency
 
-    canvas = fig.canvas
+    canvas, dpi = fig.canvas, fig.dpi
     try:  # a separate Agg canvas: drawing on ipympl's would send frames to its browser side
         agg = FigureCanvasAgg(fig)
+        if scale != 1:
+            fig.dpi = dpi * scale
         agg.draw()
-        pixels = np.asarray(agg.buffer_rgba())
+        pixels = np.asarray(agg.buffer_rgba()).copy()
     finally:
+        fig.dpi = dpi  # while the Agg canvas is current: no resize reaches ipympl
         fig.set_canvas(canvas)
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def _retina():
+    """True where IPython's inline backend is set to 'retina' (as for the lecture decks)."""
+    try:
+        from matplotlib_inline.backend_inline import InlineBackend
+    except ImportError:
+        return False
+    return InlineBackend.initialized() and "retina" in InlineBackend.instance().figure_formats
+
+
+def _still_outputs(fig):
+    """An ``Output`` widget's outputs showing ``fig`` as a PNG (set at once: no flicker, and
+    no kernel needed, so decks built from executed notebooks keep the image). Twice the
+    pixels, shown at the figure's size, where the inline backend asks for 'retina'."""
+    scale = 2 if _retina() else 1
+    png = png_bytes(fig, scale)
+    width, height = fig.get_size_inches() * fig.dpi
+    metadata = {"image/png": {"width": round(width), "height": round(height)}} if scale != 1 else {}
+    return ({"output_type": "display_data", "metadata": metadata,
+             "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                      "text/plain": "<still image of the figure>"}},)
 
 
 def render(fig):
@@ -159,7 +185,7 @@ class Demo:
         self.controls = dict(controls)
         self._update = update
         self.title = title
-        self._image = None  # ipywidgets.Image: the still image, until an ipympl canvas is live
+        self._output = None  # ipywidgets.Output with the still image, until an ipympl canvas is live
         self._live = False  # True once ipympl's browser side has reported in
         if _is_ipympl_canvas(figure.canvas):
             # ipympl stops syncing its data URL once the browser has reported in (maybe in an
@@ -196,16 +222,16 @@ class Demo:
     def _show(self):
         if _is_ipympl_canvas(self.figure.canvas):
             self.figure.canvas.draw_idle()
-        if self._image is not None and not self._live:
-            self._image.value = png_bytes(self.figure)
+        if self._output is not None and not self._live:
+            self._output.outputs = _still_outputs(self.figure)
 
     def _on_canvas_message(self, _canvas, content, _buffers):
         """ipympl's browser side made the canvas ("initialized"): show it, drop the image."""
         if content.get("type") == "initialized" and not self._live:
             self._live = True
             self.figure.canvas.layout.display = None
-            if self._image is not None:
-                self._image.layout.display = "none"
+            if self._output is not None:
+                self._output.layout.display = "none"
 
     def render(self):
         """The figure's current pixels (H, W, 4), for tests and benchmarks."""
@@ -222,14 +248,15 @@ class Demo:
         canvas = self.figure.canvas
         if self._live:
             return w.VBox([controls, canvas])
-        if self._image is None:
-            self._image = w.Image(value=png_bytes(self.figure), format="png")
+        if self._output is None:
+            self._output = w.Output()
+            self._output.outputs = _still_outputs(self.figure)
         if not _is_ipympl_canvas(canvas):
-            return w.VBox([controls, self._image])
+            return w.VBox([controls, self._output])
         # The canvas stays hidden until ipympl's browser side reports in; where it never
         # does (ipympl broken there), the still image is what the student sees.
         canvas.layout.display = "none"
-        return w.VBox([controls, canvas, self._image])
+        return w.VBox([controls, canvas, self._output])
 
     def _ipython_display_(self):
         from IPython.display import display
