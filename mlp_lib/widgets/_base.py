@@ -186,6 +186,7 @@ class Demo:
         self._update = update
         self.title = title
         self._output = None  # ipywidgets.Output with the still image, until an ipympl canvas is live
+        self._boxes = []  # the boxes widget() made with both, to drop the image from once live
         self._live = False  # True once ipympl's browser side has reported in
         if _is_ipympl_canvas(figure.canvas):
             # ipympl stops syncing its data URL once the browser has reported in (maybe in an
@@ -230,8 +231,9 @@ class Demo:
         if content.get("type") == "initialized" and not self._live:
             self._live = True
             self.figure.canvas.layout.display = None
-            if self._output is not None:
-                self._output.layout.display = "none"
+            for box in self._boxes:  # removed, not hidden: nothing invisible stays on the page
+                box.children = tuple(child for child in box.children if child is not self._output)
+            self._boxes = []
 
     def render(self):
         """The figure's current pixels (H, W, 4), for tests and benchmarks."""
@@ -256,7 +258,9 @@ class Demo:
         # The canvas stays hidden until ipympl's browser side reports in; where it never
         # does (ipympl broken there), the still image is what the student sees.
         canvas.layout.display = "none"
-        return w.VBox([controls, canvas, self._output])
+        box = w.VBox([controls, canvas, self._output])
+        self._boxes.append(box)
+        return box
 
     def _ipython_display_(self):
         from IPython.display import display
