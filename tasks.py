@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set-up and everyday commands for the course, needing nothing but Python 3.
 
-    python3 tasks.py setup          # only set up .venv/ (what every other command does first)
+    python3 tasks.py setup [EXTRA]  # only set up .venv/ (EXTRA: student, instructor or dev)
     python3 tasks.py lab            # open the lectures in JupyterLab
     python3 tasks.py test           # run the test suite (extra args go to pytest)
     python3 tasks.py browser-test   # only the tests marked ``browser``
@@ -9,8 +9,10 @@
     python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
     python3 tasks.py slides         # build the offline lecture decks into build/slides/
 
-Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[dev]"``
-plus the JupyterLab settings shipped in ``jupyter-config/``. A stamp file in
+Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[EXTRA]"``
+plus the JupyterLab settings shipped in ``jupyter-config/``: ``lab`` needs the ``student``
+extra (JupyterLab, ipympl, nbgrader's student side; no test tools), the other commands the
+``dev`` extra (which contains ``instructor``, which contains ``student``). A stamp file in
 ``.venv/`` records what was installed, so later runs skip the install. ``slides`` also
 installs the decks' browser files (``npm ci`` in ``slides/``, which needs Node.js and npm).
 """
@@ -29,12 +31,21 @@ VENV = ROOT / ".venv"
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP_NAME = ".mlp-setup-stamp"
 
-# Lab settings shipped with the repo. They disable "comms over subshells"
+# Lab settings shipped with the package. They disable "comms over subshells"
 # (@jupyterlab/apputils-extension:kernels-settings -> commsOverSubshells): with
 # JupyterLab >= 4.4 and ipykernel >= 7, widget callbacks otherwise run on a subshell
 # thread and matplotlib figures drawn from them come out blank (jupyterlab#19719).
-LAB_OVERRIDES = ROOT / "jupyter-config" / "lab" / "settings" / "overrides.json"
-LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
+# A regular install (wheel, `pip install .`) puts the file in place itself
+# ([tool.setuptools.data-files] in pyproject.toml); setuptools' editable installs leave
+# data files out, so for .venv/ (editable) set-up copies it to the same place.
+LAB_OVERRIDES = ROOT / "jupyter-config" / "lab" / "settings" / "overrides.d" / "mlp_lib.json"
+LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.d", "mlp_lib.json")
+# Where set-up version 1 copied the same settings; removed when it still holds our copy.
+OLD_LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
+
+# The extras of pyproject.toml that set-up installs, each containing the one before it:
+# student (lectures in JupyterLab) < instructor (+ authoring, grading) < dev (+ tests, lint).
+EXTRAS = ("student", "instructor", "dev")
 
 # The lecture decks' browser files (reveal.js, MathJax, ...): slides/package-lock.json,
 # installed by `npm ci` into slides/node_modules, with a stamp of the lock file's hash.
@@ -42,7 +53,7 @@ WEB = ROOT / "slides"
 WEB_STAMP_NAME = ".mlp-npm-stamp"
 
 # Bump when the set-up steps themselves change, so existing venvs are refreshed.
-SETUP_VERSION = "1"
+SETUP_VERSION = "2"
 
 PYTEST_NO_TESTS_COLLECTED = 5
 IS_WINDOWS = os.name == "nt"
@@ -83,11 +94,30 @@ def compute_stamp(pyproject: Path = PYPROJECT, overrides: Path = LAB_OVERRIDES,
     return digest.hexdigest()
 
 
-def is_up_to_date(stamp_file: Path, expected: str, python: Path) -> bool:
-    """True when the venv at ``python`` exists and ``stamp_file`` holds ``expected``."""
-    if not python.exists() or not stamp_file.exists():
+def stamp_text(stamp: str, extra: str) -> str:
+    """What the stamp file holds: the hash of :func:`compute_stamp` and the extra installed."""
+    return f"{stamp}\nextra={extra}\n"
+
+
+def installed_extra(stamp_file: Path, expected: str | None) -> str | None:
+    """The extra that ``stamp_file`` says is installed, if its hash is ``expected`` (any
+    hash when ``expected`` is None)."""
+    if not stamp_file.exists():
+        return None
+    lines = stamp_file.read_text(encoding="utf-8").split()
+    if len(lines) != 2 or expected not in (None, lines[0]) or not lines[1].startswith("extra="):
+        return None
+    extra = lines[1].removeprefix("extra=")
+    return extra if extra in EXTRAS else None
+
+
+def is_up_to_date(stamp_file: Path, expected: str, python: Path, extra: str = "dev") -> bool:
+    """True when the venv at ``python`` exists and ``stamp_file`` holds ``expected`` for
+    ``extra`` or for an extra that contains it (``dev`` contains ``student``)."""
+    if not python.exists():
         return False
-    return stamp_file.read_text(encoding="utf-8").strip() == expected
+    installed = installed_extra(stamp_file, expected)
+    return installed is not None and EXTRAS.index(installed) >= EXTRAS.index(extra)
 
 
 # --------------------------------------------------------------------------- set-up
@@ -119,35 +149,48 @@ def create_venv(venv: Path) -> None:
 
 
 def install_lab_settings(venv: Path) -> Path:
-    """Copy the shipped JupyterLab ``overrides.json`` into the venv; return its new path."""
+    """Copy the shipped JupyterLab settings into the venv's ``overrides.d``; return the path.
+
+    Also removes the copy that set-up version 1 made as ``overrides.json`` (it would take
+    precedence over ``overrides.d``), but only while it still holds exactly our settings.
+    """
     dest = venv / LAB_OVERRIDES_DEST
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(LAB_OVERRIDES, dest)
+    old = venv / OLD_LAB_OVERRIDES_DEST
+    if old.exists() and old.read_bytes() == LAB_OVERRIDES.read_bytes():
+        old.unlink()
     return dest
 
 
-def ensure_env(venv: Path | None = None) -> Path:
-    """Make the venv ready (create, install, lab settings) unless its stamp says it is.
+def ensure_env(venv: Path | None = None, extra: str = "dev") -> Path:
+    """Make the venv ready (create, ``pip install -e ".[extra]"``, lab settings) unless its
+    stamp says it is, for ``extra`` or an extra that contains it.
 
     Idempotent: a second call with nothing changed only prints one line.
     Returns the venv's python.
     """
+    if extra not in EXTRAS:
+        raise ValueError(f"extra must be one of {', '.join(EXTRAS)}, got {extra!r}")
     venv = venv or VENV
     python = venv_exe("python", venv)
     stamp = venv / STAMP_NAME
     expected = compute_stamp()
-    if is_up_to_date(stamp, expected, python):
+    if is_up_to_date(stamp, expected, python, extra):
         print(f"{venv.name}/ is up to date (delete {venv.name}/{STAMP_NAME} to force a reinstall).",
               flush=True)
         return python
 
+    # Reinstalling after a change keeps what was there: `lab` does not shrink a dev venv.
+    previous = installed_extra(stamp, None) if python.exists() else None
+    extra = max(extra, previous or extra, key=EXTRAS.index)
     create_venv(venv)
     stamp.unlink(missing_ok=True)
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
-    run([python, "-m", "pip", "install", "-e", ".[dev]"], env=env)
+    run([python, "-m", "pip", "install", "-e", f".[{extra}]"], env=env)
     dest = install_lab_settings(venv)
     print(f"Installed JupyterLab settings to {dest}", flush=True)
-    stamp.write_text(expected + "\n", encoding="utf-8")
+    stamp.write_text(stamp_text(expected, extra), encoding="utf-8")
     return python
 
 
@@ -188,16 +231,6 @@ def run_pytest(python: Path, args: list[str]) -> int:
         print("ERROR: pytest collected no tests (exit code 5); treating this as a failure.",
               file=sys.stderr)
     return code
-
-
-def cmd_setup(args: list[str]) -> int:
-    """``setup``: only make ``.venv/`` ready (every other command does this first)."""
-    if args:
-        print(f"ERROR: setup takes no arguments (got {' '.join(args)})", file=sys.stderr)
-        return 2
-    python = ensure_env()
-    print(f"Ready: {python}")
-    return 0
 
 
 def cmd_test(args: list[str]) -> int:
@@ -243,7 +276,7 @@ def lab_command(args: list[str], is_root: bool | None = None, home: Path | None 
 
 def cmd_lab(args: list[str]) -> int:
     """``lab``: start JupyterLab on the lectures (extra args go to ``jupyter lab``)."""
-    ensure_env()
+    ensure_env(extra="student")
     cmd = lab_command(args)
     root, _ = lab_root()
     if root == ROOT:
@@ -287,6 +320,18 @@ def cmd_notebooks(args: list[str]) -> int:
     cmd = [str(python), str(ROOT / "tools" / "notebooks.py"), *args]
     print("+", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=ROOT)
+
+
+def cmd_setup(args: list[str]) -> int:
+    """``setup [EXTRA]``: only make ``.venv/`` ready, by default as every other command does
+    first (the ``dev`` extra); ``setup student`` or ``setup instructor`` installs less."""
+    if len(args) > 1 or (args and args[0] not in EXTRAS):
+        print(f"ERROR: setup takes one of {', '.join(EXTRAS)} or nothing, got {' '.join(args)!r}",
+              file=sys.stderr)
+        return 2
+    python = ensure_env(extra=args[0] if args else "dev")
+    print(f"Ready: {python}")
+    return 0
 
 
 def cmd_slides(args: list[str]) -> int:

@@ -95,7 +95,8 @@ class FeedbackExporter(HTMLExporter):
         renderer = MathMLRenderer(escape=False, attachments=cell.get("attachments", {}),
                                   embed_images=self.embed_images, path=path,
                                   anchor_link_text=self.anchor_link_text,
-                                  exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+                                  exclude_anchor_links=self.exclude_anchor_links,
+                                  **getattr(self, "lexer_options", {}))  # nbconvert >= 7.17 only
         return MarkdownWithMath(renderer=renderer).render(source)
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -110,8 +111,12 @@ def configure(c) -> None:
 
     nbgrader_templates = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions",
                                       "formgrader", "templates")
-    bootstrap_css = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader",
-                                 "static", "node_modules", "bootstrap", "dist", "css")
+    static = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "static")
+    # nbgrader 0.9.6 ships bootstrap under node_modules/, 0.9.5 (the newest for Python 3.10) under components/
+    bootstrap_css = next((path for path in (os.path.join(static, "node_modules", "bootstrap", "dist", "css"),
+                                            os.path.join(static, "components", "bootstrap", "css"))
+                          if os.path.exists(os.path.join(path, "bootstrap.min.css"))),
+                         os.path.join(static, "node_modules", "bootstrap", "dist", "css"))
     c.GenerateFeedback.exporter_class = FeedbackExporter
     # FeedbackExporter's own section: it wins over the HTMLExporter settings nbgrader makes
     c.FeedbackExporter.template_name = TEMPLATE_NAME

@@ -164,11 +164,71 @@ def sandbox_problem() -> str | None:
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not be started: {exc}"
     if result.returncode != 0:
-        return ("bwrap is installed but cannot create a sandbox here "
-                f"({result.stderr.strip() or 'exit code %d' % result.returncode}). "
-                "Unprivileged user namespaces may be disabled (sysctl "
-                "kernel.unprivileged_userns_clone=1), or this is a restricted container.")
+        error = result.stderr.strip() or f"exit code {result.returncode}"
+        return f"bwrap is installed but cannot create a sandbox here ({error}). {namespace_remedy(_is_root())}"
     return None
+
+
+def _sysctl(name: str, proc_sys: str = "/proc/sys") -> str | None:
+    """The value of sysctl ``name`` (e.g. ``kernel.unprivileged_userns_clone``), if it exists."""
+    try:
+        return Path(proc_sys, *name.split(".")).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _container(root: str = "/", environ: Any = None) -> str | None:
+    """``"Kubernetes"``, ``"Docker"`` or ``"Podman"`` when this runs in such a container."""
+    environ = os.environ if environ is None else environ
+    if environ.get("KUBERNETES_SERVICE_HOST"):
+        return "Kubernetes"
+    if Path(root, ".dockerenv").exists():
+        return "Docker"
+    if Path(root, "run", ".containerenv").exists():
+        return "Podman"
+    return None
+
+
+def namespace_remedy(is_root: bool, sysctl: Any = _sysctl, container: Any = _container) -> str:
+    """Why bwrap may be refused its namespaces here, and the exact way to allow them.
+
+    As root, bwrap needs the capability CAP_SYS_ADMIN (containers drop it); as a normal user,
+    unprivileged user namespaces, which Ubuntu 23.10 and later block with AppArmor and some
+    kernels switch off with a sysctl. See "Safe autograding" in assignments/README.md.
+    """
+    where = container()
+    if where:
+        options = ("docker run --cap-add SYS_ADMIN --security-opt seccomp=unconfined "
+                   "--security-opt apparmor=unconfined ..." if where != "Kubernetes" else
+                   "securityContext: {runAsUser: 0, capabilities: {add: [SYS_ADMIN]}, "
+                   "seccompProfile: {type: Unconfined}, appArmorProfile: {type: Unconfined}}")
+        return (f"This runs in a {where} container, whose default seccomp and AppArmor profiles "
+                "forbid the namespaces and mounts the sandbox needs. Grade on the host or in a "
+                f"VM, or grade as root in a container started with: {options} "
+                "(see 'Safe autograding' in assignments/README.md).")
+    if is_root:
+        return ("As root, bwrap needs the capability CAP_SYS_ADMIN, which this process lacks "
+                "(a restricted container or service?). Grade as root without that restriction, "
+                "or as a normal user (see 'Safe autograding' in assignments/README.md).")
+    if sysctl("kernel.apparmor_restrict_unprivileged_userns") == "1":
+        return ("Ubuntu 23.10 and later block unprivileged user namespaces with AppArmor "
+                "(kernel.apparmor_restrict_unprivileged_userns = 1). Allow them for bwrap alone "
+                "with an AppArmor profile: `printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\n"
+                "profile bwrap /usr/bin/bwrap flags=(unconfined) {\\n  userns,\\n}\\n' | sudo tee "
+                "/etc/apparmor.d/bwrap && sudo apparmor_parser -r /etc/apparmor.d/bwrap`. "
+                "Or grade as root (sudo), which needs no user namespace.")
+    if sysctl("kernel.unprivileged_userns_clone") == "0":
+        return ("Unprivileged user namespaces are switched off (kernel.unprivileged_userns_clone "
+                "= 0). Switch them on: `sudo sysctl -w kernel.unprivileged_userns_clone=1`, and "
+                "`echo kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/50-bwrap.conf` "
+                "to keep it after a reboot. Or grade as root (sudo).")
+    if sysctl("user.max_user_namespaces") == "0":
+        return ("User namespaces are switched off (user.max_user_namespaces = 0). Allow them: "
+                "`sudo sysctl -w user.max_user_namespaces=15000`, and put "
+                "`user.max_user_namespaces=15000` in /etc/sysctl.d/50-bwrap.conf to keep it. "
+                "Or grade as root (sudo).")
+    return ("Unprivileged user namespaces seem to be blocked here (see 'Safe autograding' in "
+            "assignments/README.md for the usual causes). Or grade as root (sudo).")
 
 
 @functools.lru_cache(maxsize=None)

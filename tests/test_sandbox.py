@@ -530,3 +530,50 @@ def test_limit_messages():
                                       timeout=20)
     assert len(messages) == 3
     assert "2.0 GiB" in messages[0] and "256" in messages[1] and "20 s" in messages[2]
+
+
+@pytest.mark.parametrize("is_root, sysctls, container, expected", [
+    (False, {}, "Docker", ["Docker container", "--cap-add SYS_ADMIN", "seccomp=unconfined",
+                           "apparmor=unconfined"]),
+    (True, {}, "Kubernetes", ["Kubernetes container", "capabilities: {add: [SYS_ADMIN]}",
+                              "seccompProfile: {type: Unconfined}", "appArmorProfile: {type: Unconfined}"]),
+    (True, {}, None, ["CAP_SYS_ADMIN"]),
+    (False, {"kernel.apparmor_restrict_unprivileged_userns": "1"}, None,
+     ["Ubuntu 23.10", "profile bwrap /usr/bin/bwrap flags=(unconfined)", "userns,",
+      "sudo apparmor_parser -r /etc/apparmor.d/bwrap"]),
+    (False, {"kernel.unprivileged_userns_clone": "0"}, None,
+     ["sudo sysctl -w kernel.unprivileged_userns_clone=1", "/etc/sysctl.d/"]),
+    (False, {"user.max_user_namespaces": "0"}, None, ["sudo sysctl -w user.max_user_namespaces=15000"]),
+    (False, {"kernel.apparmor_restrict_unprivileged_userns": "0"}, None, ["usual causes"]),
+])
+def test_refusal_names_the_exact_remedy(is_root, sysctls, container, expected):
+    message = sandbox.namespace_remedy(is_root, sysctl=sysctls.get, container=lambda: container)
+    for phrase in expected:
+        assert phrase in message, f"{phrase!r} missing from: {message}"
+
+
+def test_remedy_reads_the_real_switches(tmp_path):
+    (tmp_path / "kernel").mkdir()
+    (tmp_path / "kernel" / "apparmor_restrict_unprivileged_userns").write_text("1\n")
+    assert sandbox._sysctl("kernel.apparmor_restrict_unprivileged_userns", str(tmp_path)) == "1"
+    assert sandbox._sysctl("kernel.unprivileged_userns_clone", str(tmp_path)) is None
+    assert sandbox._container(str(tmp_path), environ={}) is None
+    (tmp_path / ".dockerenv").write_text("")
+    assert sandbox._container(str(tmp_path), environ={}) == "Docker"
+    assert sandbox._container(str(tmp_path), environ={"KUBERNETES_SERVICE_HOST": "10.0.0.1"}) == "Kubernetes"
+    (tmp_path / ".dockerenv").unlink()
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / ".containerenv").write_text("")
+    assert sandbox._container(str(tmp_path), environ={}) == "Podman"
+
+
+def test_the_printed_apparmor_profile_is_the_documented_one():
+    """The one-line printf in the Ubuntu message writes the profile assignments/README.md shows."""
+    message = sandbox.namespace_remedy(False, sysctl={"kernel.apparmor_restrict_unprivileged_userns": "1"}.get,
+                                       container=lambda: None)
+    fmt = message.split("printf '", 1)[1].split("'", 1)[0]
+    profile = [line.strip() for line in fmt.split("\\n") if line.strip()]
+    readme = [line.strip() for line in (COURSE_SRC / "README.md").read_text(encoding="utf-8").splitlines()]
+    assert profile[0] == "abi <abi/4.0>," and "userns," in profile
+    starts = [i for i, line in enumerate(readme) if line == profile[0]]
+    assert any(readme[i:i + len(profile)] == profile for i in starts), profile

@@ -7,6 +7,6 @@ Modules: ``neurons`` (00), ``perceptron`` (01), ``mlp`` (02), ``backprop`` (03),
 Import the one you need, e.g. ``from mlp_lib.widgets import neurons``; nothing is imported here
 at package import time beyond the base pattern.
 """
-from ._base import Demo, is_blank, new_figure, render
+from ._base import Demo, is_blank, new_figure, render, use_widget_backend
 
-__all__ = ["Demo", "is_blank", "new_figure", "render"]
+__all__ = ["Demo", "is_blank", "new_figure", "render", "use_widget_backend"]

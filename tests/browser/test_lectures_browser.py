@@ -15,7 +15,7 @@ import labpage
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-# The lab setting shipped in jupyter-config/ and installed into .venv by tasks.py.
+# The lab setting shipped with the package (jupyter-config/lab/settings/overrides.d/mlp_lib.json).
 KERNEL_SETTINGS_ID = "@jupyterlab/apputils-extension:kernels-settings"
 
 # Collected at import time. MLP_BROWSER_LECTURES=<dir> points the test at other notebooks
@@ -28,12 +28,12 @@ RUN_TIMEOUT = 150  # s for "Run All Cells" of one notebook (each should take < 3
 
 @pytest.mark.timeout(300)
 def test_lab_settings_are_in_effect(lab_server):
-    """The server uses the shipped overrides.json: comms over subshells disabled."""
+    """The server uses the shipped overrides.d/mlp_lib.json: comms over subshells disabled."""
     settings = lab_server.api(f"/lab/api/settings/{KERNEL_SETTINGS_ID}")
     prop = settings["schema"]["properties"]["commsOverSubshells"]
     assert prop["default"] == "disabled", (
         "commsOverSubshells default is not 'disabled': the lab settings overrides "
-        f"(.venv/share/jupyter/lab/settings/overrides.json) are not in effect: {prop}")
+        f"(.venv/share/jupyter/lab/settings/overrides.d/mlp_lib.json) are not in effect: {prop}")
     user_value = (settings.get("settings") or {}).get("commsOverSubshells", "disabled")
     assert user_value == "disabled", f"user settings override commsOverSubshells: {user_value!r}"
 
