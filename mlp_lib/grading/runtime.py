@@ -38,8 +38,8 @@ IPYTHON_BUILTINS = frozenset({"exit", "quit", "get_ipython", "display", "input",
 
 
 def _is_watched_module(name):
-    return (name in STANDARD_MODULES or name == "numpy" or name.startswith("numpy.")
-            or name == "mlp_lib" or name.startswith("mlp_lib."))
+    return (name in STANDARD_MODULES or name in ("numpy", "mlp_lib")
+            or name.startswith(("numpy.", "mlp_lib.")))
 
 
 # Default arguments: bound when the kernel imports this module, before any student code runs.
