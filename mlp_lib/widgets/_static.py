@@ -1,0 +1,136 @@
+"""Draw the parts of a widget's figure that do not change once, and reuse their pixels.
+
+Most of a widget redraw is text: tick labels, axis labels, legends, titles. They rarely change
+when a slider moves, yet Agg lays out and rasterizes every glyph on every draw. :func:`keep_static`
+adds to a figure one artist, drawn first, that paints everything except the ``live`` artists (the
+ones an update changes: lines, images, bars, titles that show values) from a cached copy of the
+pixels (``renderer.restore_region``, a memory copy); the live artists are then drawn on top.
+
+The cache is never wrong, only slower: it is drawn again whenever the figure's size changes, an
+Axes appears, disappears, moves or changes its limits or scale, or any cached artist is changed
+(matplotlib marks a changed artist *stale*: a new title text, new ticks, a legend edit). So an
+artist left out of ``live`` that does change costs a full redraw, never a wrong picture. The
+cached artists are drawn below the live ones (tick labels, grid lines and legends under the data);
+the Axes frames (spines) are always live, so an image never hides them.
+
+When the figure is saved (``savefig``) nothing is cached: it is drawn as usual.
+"""
+from __future__ import annotations
+
+from matplotlib.artist import Artist
+from matplotlib.axis import Axis
+
+__all__ = ["keep_static", "StaticCache", "static_cache"]
+
+
+class StaticCache(Artist):
+    """The artist :func:`keep_static` adds to the figure (see the module docstring)."""
+
+    def __init__(self, figure, live):
+        super().__init__()
+        self.set_zorder(-1e9)  # first of the figure's artists, right after its background patch
+        self._figure_ref = figure
+        spines = [spine for ax in figure.axes for spine in ax.spines.values()]  # cheap, and drawn above images
+        self.live = list(live) + spines
+        keep = {id(a) for a in self.live}
+        self.cached = [a for ax in figure.axes for a in ax.get_children()
+                       if a is not ax.patch and id(a) not in keep]
+        self.cached += [a for a in figure.texts + figure.legends + figure.artists if id(a) not in keep]
+        self.patches = {ax: ax.patch.get_visible() for ax in figure.axes}
+        # Axes.draw moves its three titles on every draw, which marks them stale: judge a cached
+        # title by its text instead.
+        self._title_ids = {id(t) for ax in figure.axes for t in (ax.title, getattr(ax, "_left_title", None),
+                                                                 getattr(ax, "_right_title", None)) if t is not None}
+        self._watched = self._descendants()
+        self._titles = [(ax, loc) for ax in figure.axes for loc in ("center", "left", "right")
+                        if id(getattr(ax, {"center": "title"}.get(loc, f"_{loc}_title"), None)) not in keep]
+        self._region, self._key, self.bakes = None, None, 0
+        self._set_cached_mode(True)
+
+    def _set_cached_mode(self, on):
+        """Cached artists (and the Axes backgrounds) skipped by the normal draw, or drawn as usual."""
+        for artist in self.cached:
+            artist.set_animated(on)
+        for ax, visible in self.patches.items():
+            ax.patch.set_visible(visible and not on)
+
+    def _descendants(self):
+        """The cached artists and everything inside them (legend texts), titles excepted. An Axis
+        counts as a whole (each draw updates its ticks; a change of ticks or labels marks the Axis)."""
+        found, todo = [], [a for a in self.cached if id(a) not in self._title_ids]
+        while todo:
+            artist = todo.pop()
+            found.append(artist)
+            if not isinstance(artist, Axis):
+                todo += artist.get_children()
+        return found
+
+    def _state(self, renderer):
+        fig = self._figure_ref
+        axes = tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(),
+                      ax.get_xscale(), ax.get_yscale()) for ax in fig.axes)
+        titles = tuple(ax.get_title(loc) for ax, loc in self._titles)
+        return renderer.get_canvas_width_height(), fig.dpi, axes, titles
+
+    def _bake(self, renderer):
+        """Draw the figure without its live artists and keep the pixels."""
+        fig = self._figure_ref
+        self._set_cached_mode(False)
+        for artist in self.live:
+            artist.set_animated(True)
+        try:
+            fig.patch.draw(renderer)
+            others = [a for a in fig.get_children() if a is not self and a is not fig.patch]
+            for child in sorted(others, key=lambda a: a.get_zorder()):
+                if not child.get_animated():
+                    child.draw(renderer)
+        finally:
+            for artist in self.live:
+                artist.set_animated(False)
+            self._set_cached_mode(True)
+        self._region = renderer.copy_from_bbox(fig.bbox)
+        self._watched = self._descendants()  # drawing may have made new ones (ticks)
+        for artist in self._watched:
+            artist.stale = False
+        self.bakes += 1
+
+    def draw(self, renderer):
+        fig = self._figure_ref
+        if fig.canvas.is_saving():  # savefig: draw everything the usual way, this time only
+            self._set_cached_mode(False)
+            cid = fig.canvas.mpl_connect("draw_event", lambda event: self._restore_after_save(cid))
+            return
+        state = self._state(renderer)
+        if self._region is None or state != self._key or any(a.stale for a in self._watched):
+            self._bake(renderer)
+            self._key = self._state(renderer)
+        else:
+            renderer.restore_region(self._region)
+        self.stale = False
+
+    def disable(self):
+        """Stop caching: the figure is drawn the usual way again (for tests and comparisons)."""
+        self._set_cached_mode(False)
+        self.remove()
+
+    def _restore_after_save(self, cid):
+        self._figure_ref.canvas.mpl_disconnect(cid)
+        self._set_cached_mode(True)
+
+
+def keep_static(fig, live):
+    """Cache the pixels of everything in ``fig`` but the ``live`` artists; return the cache.
+
+    Call it once the figure is laid out for good (after :func:`~mlp_lib.plotting.freeze_layout`);
+    artists created later are live automatically.
+    """
+    if static_cache(fig) is not None:
+        raise ValueError("this figure already keeps its static parts cached")
+    cache = StaticCache(fig, live)
+    fig.add_artist(cache)
+    return cache
+
+
+def static_cache(fig):
+    """The :class:`StaticCache` of ``fig``, or None."""
+    return next((a for a in fig.artists if isinstance(a, StaticCache)), None)
