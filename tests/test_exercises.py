@@ -86,7 +86,8 @@ def test_call_prints_one_line_and_returns_nothing(capsys):
 
 def test_reference_passes_quietly_or_raises(capsys):
     check_double.reference([2, 4], doubles)
-    assert capsys.readouterr().out == "✓ Exercise 9.1: the reference solution passes the check.\n"
+    assert capsys.readouterr().out == ("✓ Exercise 9.1: the solution (collapsed above: click its ⋯ to show it) "
+                                       "passes the check.\n")
     with pytest.raises(AssertionError, match="reference solution of exercise 9.1 fails its check: ✗"):
         check_double.reference([2, 5], doubles)
     with pytest.raises(AssertionError, match="not answered yet"):

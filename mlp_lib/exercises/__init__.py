@@ -120,7 +120,7 @@ class Exercise:
         if not outcome.correct:
             raise AssertionError(f"the reference solution of exercise {self.number} fails its check: "
                                  f"{outcome.message}")
-        print(f"✓ Exercise {self.number}: the reference solution passes the check.")
+        print(f"✓ Exercise {self.number}: the solution (collapsed above: click its ⋯ to show it) passes the check.")
 
     def __repr__(self):
         return f"Exercise({self.number!r}, {self.title!r})"
