@@ -7,8 +7,9 @@ ones an update changes: lines, images, bars, titles that show values) from a cac
 pixels (``renderer.restore_region``, a memory copy); the live artists are then drawn on top.
 
 The cache is never wrong, only slower: it is drawn again whenever the figure's size changes, an
-Axes appears, disappears, moves or changes its limits or scale, or any cached artist is changed
-(matplotlib marks a changed artist *stale*: a new title text, new ticks, a legend edit). So an
+Axes appears, disappears, moves or changes its limits, scale, ticks, tick labels or axis labels, a
+cached title changes its text, or any other cached artist is changed (matplotlib marks a changed
+artist *stale*: a legend edit, a new colour). So an
 artist left out of ``live`` that does change costs a full redraw, never a wrong picture. The
 cached artists are drawn below the live ones (tick labels, grid lines and legends under the data);
 the Axes frames (spines) are always live, so an image never hides them.
@@ -55,20 +56,21 @@ class StaticCache(Artist):
             ax.patch.set_visible(visible and not on)
 
     def _descendants(self):
-        """The cached artists and everything inside them (legend texts), titles excepted. An Axis
-        counts as a whole (each draw updates its ticks; a change of ticks or labels marks the Axis)."""
-        found, todo = [], [a for a in self.cached if id(a) not in self._title_ids]
+        """The cached artists and everything inside them (legend texts), titles and axes excepted:
+        Axes.draw moves the titles and setting the same limits again marks an Axis stale, so these
+        are judged by what they show (see :meth:`_state`)."""
+        found, todo = [], [a for a in self.cached if id(a) not in self._title_ids and not isinstance(a, Axis)]
         while todo:
             artist = todo.pop()
             found.append(artist)
-            if not isinstance(artist, Axis):
-                todo += artist.get_children()
+            todo += artist.get_children()
         return found
 
     def _state(self, renderer):
         fig = self._figure_ref
         axes = tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(),
-                      ax.get_xscale(), ax.get_yscale()) for ax in fig.axes)
+                      ax.get_xscale(), ax.get_yscale(), _axis_state(ax.xaxis), _axis_state(ax.yaxis))
+                     for ax in fig.axes)
         titles = tuple(ax.get_title(loc) for ax, loc in self._titles)
         return renderer.get_canvas_width_height(), fig.dpi, axes, titles
 
@@ -116,6 +118,13 @@ class StaticCache(Artist):
     def _restore_after_save(self, cid):
         self._figure_ref.canvas.mpl_disconnect(cid)
         self._set_cached_mode(True)
+
+
+def _axis_state(axis):
+    """What an Axis shows: visibility, label, tick positions and tick label texts."""
+    ticks = axis.get_majorticklocs()
+    labels = tuple(axis.major.formatter.format_ticks(ticks)) if axis.get_visible() else ()
+    return axis.get_visible(), axis.label.get_text(), tuple(ticks), labels
 
 
 def keep_static(fig, live):
