@@ -1,7 +1,8 @@
 r"""Lecture 06 — weight initialization (schemes from :mod:`mlp_lib.init`; biases start at 0).
 
 * :func:`symmetry_runs` / :func:`symmetry_figure`: zero or constant weights never break symmetry —
-  every hidden unit keeps the same incoming weights, however long we train;
+  every hidden unit keeps the same incoming weights, however long we train; :func:`zero_start`:
+  from zero weights, tanh units never move, sigmoid units move but stay identical;
 * :func:`init_runs`, :func:`activation_histograms_demo`, :func:`training_curves_figure`: a deep
   tanh / ReLU net on digits (the lecture used MNIST) with :math:`\mathcal N(0,1)`,
   :math:`\mathcal N(0,0.01^2)`, Xavier, Glorot and He weights: per-layer outputs and learning;
@@ -14,6 +15,7 @@ import warnings
 import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+from tqdm.auto import tqdm
 
 from .. import init as _init
 from .._validation import check_seed
@@ -26,7 +28,7 @@ from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
 from .saturation import deep_mlp, hidden_stats
 
-__all__ = ["SCHEMES", "symmetry_runs", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
+__all__ = ["SCHEMES", "symmetry_runs", "zero_start", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
            "activation_histograms_demo", "training_curves_figure", "boundary_runs", "init_boundary_demo"]
 
 #: The schemes compared, by label (see :mod:`mlp_lib.init` for the formulas).
@@ -62,6 +64,17 @@ def symmetry_runs(width=8, epochs=30, lr=0.5, rng=0):
     return runs
 
 
+def zero_start(activation="tanh", width=8, epochs=5, lr=0.5, rng=0):
+    """A 64-``width``-10 net with ``activation`` hidden units, all weights and biases 0, trained on
+    digits; returns the model. Its hidden weights stay 0 when f(0) = 0 (tanh, ReLU); with the sigmoid
+    (f(0) = 1/2) they move, every hidden unit in the same way."""
+    seed = check_seed(rng)
+    X_train, _, y_train, _ = digits(rng=seed)
+    model = deep_mlp(2, activation, width, init=_init.zeros(), rng=seed)
+    fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs, batch_size=64, rng=seed, progress=False)
+    return model
+
+
 def hidden_unit_spread(model):
     """Largest difference between any hidden unit's incoming weights and unit 0's: 0 = no symmetry broken."""
     W1 = model.layers[0].params["W"]
@@ -92,7 +105,7 @@ def symmetry_figure(runs):
 
 
 def init_runs(epochs=4, depth=6, width=64, schemes=("N(0, 1)", "N(0, 0.01²)", "Xavier N(0, 1/n_in)",
-                                                      "He N(0, 2/n_in)"), lr=0.1, rng=0):
+                                                      "He N(0, 2/n_in)"), lr=0.1, rng=0, progress=True):
     """Train a ``depth``-layer tanh and ReLU net on digits for each scheme (mini-batches of 64).
 
     Returns ``{(scheme, activation): History}`` with ``activation_stats`` (``[0]`` at
@@ -102,14 +115,14 @@ def init_runs(epochs=4, depth=6, width=64, schemes=("N(0, 1)", "N(0, 0.01²)", "
     seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
-    for activation in ("tanh", "relu"):
-        for scheme in schemes:
-            model = deep_mlp(depth, activation, width, init=SCHEMES[scheme], rng=seed)
-            with warnings.catch_warnings():  # N(0, 1) with ReLU diverges: History.message says so
-                warnings.simplefilter("ignore", TrainingDivergedWarning)
-                runs[scheme, activation] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr,
-                                               epochs=epochs, batch_size=64, rng=seed, progress=False,
-                                               validation_data=(X_test, y_test), track_activations=True)
+    jobs = [(activation, scheme) for activation in ("tanh", "relu") for scheme in schemes]
+    for activation, scheme in tqdm(jobs, desc="training", disable=not progress):
+        model = deep_mlp(depth, activation, width, init=SCHEMES[scheme], rng=seed)
+        with warnings.catch_warnings():  # N(0, 1) with ReLU may diverge: History.message says so
+            warnings.simplefilter("ignore", TrainingDivergedWarning)
+            runs[scheme, activation] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
+                                           batch_size=64, rng=seed, progress=False,
+                                           validation_data=(X_test, y_test), track_activations=True)
     return runs
 
 
@@ -188,7 +201,7 @@ def training_curves_figure(runs):
     return fig
 
 
-def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0):
+def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0, progress=True):
     """Train nets on the circles data for every scheme × activation × depth (full-batch GD).
 
     Returns ``(X, y, {(scheme, activation, depth): (model, History)})``. ``rng`` (None, int or
@@ -196,15 +209,15 @@ def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0):
     seed = check_seed(rng)
     X, y = circles(n, noise=0.1, factor=0.5, rng=seed)
     runs = {}
-    for scheme in ("zeros", "N(0, 0.01²)", "N(0, 1)", "Xavier N(0, 1/n_in)", "He N(0, 2/n_in)"):
-        for activation in ("tanh", "relu"):
-            for depth in depths:
-                net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], in_features=2, out_features=1,
-                               rng=seed)
-                model = Sequential(net.layers + [Sigmoid()])
-                history = fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=None,
-                              rng=seed, progress=False)
-                runs[scheme, activation, depth] = (model, history)
+    jobs = [(scheme, activation, depth) for scheme in ("zeros", "N(0, 0.01²)", "N(0, 1)", "Xavier N(0, 1/n_in)",
+                                                       "He N(0, 2/n_in)")
+            for activation in ("tanh", "relu") for depth in depths]
+    for scheme, activation, depth in tqdm(jobs, desc="training", disable=not progress):
+        net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], in_features=2, out_features=1, rng=seed)
+        model = Sequential(net.layers + [Sigmoid()])
+        history = fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=None, rng=seed,
+                      progress=False)
+        runs[scheme, activation, depth] = (model, history)
     return X, y, runs
 
 
