@@ -18,6 +18,7 @@ import time
 import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
+from tqdm.auto import tqdm
 
 from .._validation import check_rng, check_seed
 from ..activations import ReLU
@@ -171,7 +172,7 @@ def epoch_and_second_figure(runs):
     return fig
 
 
-def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, width=128, rng=0):
+def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, width=128, rng=0, progress=True):
     """Seconds per update and per epoch of ``fit`` on a 64-``width``-10 ReLU net on digits, for each
     batch size: the best of ``repeat`` runs of at least ``steps`` updates (the minimum is the least
     disturbed by other programs). Returns ``{k: (seconds per update, seconds per epoch)}``;
@@ -180,7 +181,7 @@ def cost_per_update(batch_sizes=(1, 4, 16, 64, 256, 1024), steps=30, repeat=3, w
     X_train, _, y_train, _ = digits(rng=seed)
     n = len(X_train)
     out = {}
-    for k in batch_sizes:
+    for k in tqdm(batch_sizes, desc="timing batch sizes", disable=not progress):
         per_epoch = math.ceil(n / k)
         epochs = max(1, math.ceil(steps / per_epoch))
         seconds = np.inf
