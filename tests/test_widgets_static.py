@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
 from mlp_lib.widgets._base import render
@@ -81,8 +82,60 @@ def test_disable():
 
 
 def test_one_cache_per_figure():
-    import pytest
-
     fig, ax, line, cache = figure(True)
     with pytest.raises(ValueError, match="already keeps its static parts cached"):
         keep_static(fig, [line])
+
+
+def _every_demo():
+    """Every public ``*_demo`` builder of mlp_lib.widgets, as ``benchmarks/bench_widgets.py`` finds them."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import mlp_lib.widgets as pkg
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"mlp_lib.widgets.{info.name}")
+        found += [(f"{info.name}.{name}", fn) for name, fn in inspect.getmembers(module, inspect.isfunction)
+                  if name.endswith("_demo") and fn.__module__ == module.__name__]
+    return found
+
+
+def _sweeps(demo, k=3):
+    """A few values for every control but Play: every option, or k values across a slider."""
+    import ipywidgets as w
+
+    sweeps = {}
+    for name, control in demo.controls.items():
+        if isinstance(control, w.Play):
+            sweeps[name] = [1, 2, 0]
+        elif hasattr(control, "options"):
+            sweeps[name] = [o[1] if isinstance(o, tuple) else o for o in control.options][:4]
+        elif isinstance(control, w.FloatLogSlider):
+            sweeps[name] = [float(control.base ** e) for e in np.linspace(control.min, control.max, k)]
+        else:
+            sweeps[name] = [type(control.value)(v) for v in np.linspace(control.min, control.max, k)]
+    return sweeps
+
+
+@pytest.mark.parametrize("name, build", _every_demo(), ids=[name for name, _ in _every_demo()])
+def test_every_widget_keeps_its_static_parts_and_looks_the_same(name, build):
+    from widget_checks import same_as_uncached
+
+    probe = build()
+    assert static_cache(probe.figure) is not None, f"{name} redraws every text on every update: use keep_static"
+    same_as_uncached(build, _sweeps(probe))
+
+
+def test_an_artist_made_after_the_cache_is_drawn_once():
+    fig, ax, line, cache = figure(True)
+    ref, ref_ax, _, _ = figure(False)
+    render(fig)
+    for a in (ax, ref_ax):
+        a.legend(["a new legend"], loc="lower left")  # a new Legend object, made by an update
+        a.plot([0, 6], [0, 0.5], color="red")
+    assert np.array_equal(render(fig), render(ref))

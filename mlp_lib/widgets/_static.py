@@ -8,11 +8,12 @@ pixels (``renderer.restore_region``, a memory copy); the live artists are then d
 
 The cache is never wrong, only slower: it is drawn again whenever the figure's size changes, an
 Axes appears, disappears, moves or changes its limits, scale, ticks, tick labels or axis labels, a
-cached title changes its text, or any other cached artist is changed (matplotlib marks a changed
-artist *stale*: a legend edit, a new colour). So an
+cached title changes its text, a cached artist is removed or replaced (a new legend), or any other
+cached artist is changed (matplotlib marks a changed artist *stale*: a legend edit, a new colour). So an
 artist left out of ``live`` that does change costs a full redraw, never a wrong picture. The
-cached artists are drawn below the live ones (tick labels, grid lines and legends under the data);
-the Axes frames (spines) are always live, so an image never hides them.
+cached artists are drawn below the live ones and below any artist made after the cache (tick
+labels, grid lines and legends under the data); the Axes frames (spines) are always live, so an
+image never hides them.
 
 When the figure is saved (``savefig``) nothing is cached: it is drawn as usual.
 """
@@ -72,23 +73,30 @@ class StaticCache(Artist):
                       ax.get_xscale(), ax.get_yscale(), _axis_state(ax.xaxis), _axis_state(ax.yaxis))
                      for ax in fig.axes)
         titles = tuple(ax.get_title(loc) for ax, loc in self._titles)
-        return renderer.get_canvas_width_height(), fig.dpi, axes, titles
+        present = [a for ax in fig.axes for a in ax.get_children()] + fig.texts + fig.legends + fig.artists
+        cached = {id(a) for a in self.cached}
+        still_there = frozenset(id(a) for a in present if id(a) in cached)  # a replaced legend leaves this set
+        return renderer.get_canvas_width_height(), fig.dpi, axes, titles, still_there
 
     def _bake(self, renderer):
-        """Draw the figure without its live artists and keep the pixels."""
+        """Draw the figure's cached artists alone (not the live ones, nor any made since) and keep the pixels."""
         fig = self._figure_ref
+        cached = {id(a) for a in self.cached}
+        others = [a for ax in fig.axes for a in ax.get_children() if a is not ax.patch and id(a) not in cached]
+        others += [a for a in fig.texts + fig.legends + fig.artists if a is not self and id(a) not in cached]
+        animated = [(a, a.get_animated()) for a in others]
         self._set_cached_mode(False)
-        for artist in self.live:
+        for artist in others:
             artist.set_animated(True)
         try:
             fig.patch.draw(renderer)
-            others = [a for a in fig.get_children() if a is not self and a is not fig.patch]
-            for child in sorted(others, key=lambda a: a.get_zorder()):
+            children = [a for a in fig.get_children() if a is not self and a is not fig.patch]
+            for child in sorted(children, key=lambda a: a.get_zorder()):
                 if not child.get_animated():
                     child.draw(renderer)
         finally:
-            for artist in self.live:
-                artist.set_animated(False)
+            for artist, was in animated:
+                artist.set_animated(was)
             self._set_cached_mode(True)
         self._region = renderer.copy_from_bbox(fig.bbox)
         self._watched = self._descendants()  # drawing may have made new ones (ticks)

@@ -29,6 +29,7 @@ from ..plotting import COLORS, DecisionBoundary, draw_computational_graph, freez
 from ..textbook import textbook_deltas, textbook_update
 from ..train import fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
 __all__ = ["tiny_network", "backprop_report", "network_figure", "graph_figure", "multiply_adds",
            "perturb_vs_backprop", "perturb_figure", "parabola_steps", "gd_parabola_demo", "weight_decay_runs",
@@ -248,6 +249,7 @@ def gd_parabola_demo(lr=0.1, steps=15, theta0=-4.0):
 
     demo = Demo(fig, controls, update, title="gradient descent on a parabola")
     freeze_layout(fig)
+    keep_static(fig, [path, start, ax1.get_legend(), curve, ax1.title, ax2.title])
     return demo
 
 

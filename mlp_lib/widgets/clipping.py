@@ -33,6 +33,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..plotting import COLORS, freeze_labels, freeze_layout, plot_loss_contour
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 from .saturation import deep_mlp
 
 __all__ = ["CLIFF", "cliff_loss", "cliff_grad", "descend", "clipped_gradients", "clipping_demo",
@@ -115,7 +116,7 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     ax_l.set_xlabel("step")
     ax_l.set_ylabel("L(θ)")
     ax_l.set_title("loss per step", fontsize=10)
-    ax_l.legend(frameon=False, fontsize=8)
+    ax_l.legend(frameon=False, fontsize=8, loc="upper right")
     for ax in (ax_p, ax_l):  # few tick labels: text is most of a redraw's time
         ax.xaxis.set_major_locator(MaxNLocator(4))
     ax_p.yaxis.set_major_locator(MaxNLocator(4))
@@ -151,7 +152,8 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
                 far.set_text(f"thrown to ({path[i, 0]:.1f}, {path[i, 1]:.1f})" if out else "")
             curves[key].set_data(np.arange(steps + 1), cliff_loss(path[:, 0], path[:, 1]))
         all_losses = np.concatenate([c.get_ydata() for c in curves.values()])
-        ax_l.set_ylim(0.5 * all_losses.min(), 2 * all_losses.max())
+        low, high = np.floor(np.log10(all_losses.min() / 2)), np.ceil(np.log10(all_losses.max() * 2))
+        ax_l.set_ylim(10.0 ** low, 10.0 ** high)  # whole decades: the axis (and its cache) rarely changes
         g = clipped_gradients(g_raw, threshold)
         vectors = np.array([shown * threshold, g["value"], g["norm"]]) / threshold  # in units of v
         arrows.set_UVC(vectors[:, 0], vectors[:, 1])
@@ -159,6 +161,7 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     update(threshold, lr)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [*paths.values(), far, *curves.values(), ax_l.get_legend(), arrows])
     return Demo(fig, controls, update, title="gradient clipping")
 
 

@@ -29,6 +29,7 @@ from ..optim import minibatches
 from ..plotting import COLORS, freeze_labels, freeze_layout, plot_history, plot_loss_contour
 from ..train import fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
 __all__ = ["THETA_TRUE", "START", "regression_data", "cost", "descend", "gd_variants_demo", "variant_histories",
            "epoch_and_second_figure", "cost_per_update", "cost_per_update_figure"]
@@ -86,7 +87,8 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
                       title=f"paths: {epochs} epochs, n = {n}")
     ax_p.title.set_fontsize(10)
     best = np.linalg.lstsq(np.column_stack([X[:, 0], np.ones(n)]), y, rcond=None)[0]
-    ax_p.plot(*best, marker="*", color="white", markeredgecolor="black", markersize=13, linestyle="none", zorder=5)
+    (star,) = ax_p.plot(*best, marker="*", color="white", markeredgecolor="black", markersize=13, linestyle="none",
+                        zorder=5)
     ax_p.plot(*START, marker="s", color="white", markeredgecolor="black", markersize=7, linestyle="none")
     variants = {"stochastic": (1.0, "none"), "minibatch": (1.4, "none"), "batch": (2.0, "o")}
     paths, curves = {}, {}
@@ -131,6 +133,7 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
     update(batch_size, lr)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [*paths.values(), star, *curves.values(), legend])
     return Demo(fig, controls, update, title="batch, mini-batch and stochastic GD")
 
 

@@ -26,6 +26,7 @@ from ..losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from ..plotting import CLASS_COLORS, DecisionBoundary, freeze_labels, freeze_layout, plot_data
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 from .saturation import deep_mlp, hidden_stats
 
 __all__ = ["SCHEMES", "symmetry_runs", "zero_start", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
@@ -150,6 +151,8 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
         ax.set_xlabel("output")
     axes[0].set_ylabel("share of outputs")
 
+    title = fig.suptitle("", fontsize=10)
+
     def update(scheme, activation, epoch):
         h = runs[scheme, activation]
         shown = min(epoch, len(h.activation_stats) - 1)  # a diverged run stopped early
@@ -159,24 +162,33 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
             if activation == "relu":  # half the outputs are exactly 0: count them, plot the rest
                 note = f", {100 * np.mean(v == 0):.0f} % zeros"
                 v = v[v > 0] if np.any(v > 0) else np.zeros(1)
-                edges = np.linspace(0, 1.05 * float(np.percentile(v, 99)) or 1e-12, bins + 1)
+                edges = np.linspace(0, _nice_ceiling(1.05 * float(np.percentile(v, 99))), bins + 1)
             else:
                 edges = np.linspace(-1, 1, bins + 1)
             counts = np.histogram(np.clip(v, edges[0], edges[-1]), edges)[0] / all_v.size
             st.set_data(counts, edges)
             st.set_color(SCHEME_COLORS[scheme])
             ax.set_xlim(edges[0], edges[-1])
-            ax.set_ylim(0, max(float(counts.max()), 1e-12) * 1.1)
+            ax.set_ylim(0, 1.1 * _nice_ceiling(float(counts.max())))  # rounded limits: redraw the axes rarely
             ax.set_title(f"layer {l + 1}\nstd {all_v.std():.2g}{note}", fontsize=9)
         when = "at initialization" if shown == 0 else f"after {shown} epoch{'s' * (shown > 1)}"
         if shown < epoch:
             when += f" (then {h.message.split(':')[0]})"
-        fig.suptitle(f"{activation} net, {scheme}: hidden layer outputs {when}", fontsize=10)
+        title.set_text(f"{activation} net, {scheme}: hidden layer outputs {when}")
 
     update(scheme, activation, epoch)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [*steps, *(ax.title for ax in axes), title])
     return Demo(fig, controls, update, title="activation histograms")
+
+
+def _nice_ceiling(value):
+    """The smallest of 1, 2, 5 × 10^k that is at least ``value`` (> 0)."""
+    if not value > 0:
+        return 1e-12
+    k = np.floor(np.log10(value))
+    return next(float(m * 10 ** k) for m in (1, 2, 5, 10) if m * 10 ** k >= value * (1 - 1e-12))
 
 
 def training_curves_figure(runs):
@@ -234,7 +246,7 @@ def init_boundary_demo(scheme="zeros", activation="relu", depth=3, data=None):
     ax_b, ax_l = fig.subplots(1, 2)
     boundary = DecisionBoundary(ax_b, (-1.6, 1.6), (-1.6, 1.6), resolution=120)
     labels = {key: boundary.labels(model.predict) for key, (model, _) in runs.items()}
-    plot_data(X, y, ax_b)
+    dots = plot_data(X, y, ax_b)
     ax_b.set_xlim(-1.6, 1.6)
     ax_b.set_ylim(-1.6, 1.6)
     ax_b.set_xticks([-1, 0, 1])  # few tick labels: text is most of a redraw's time
@@ -263,4 +275,5 @@ def init_boundary_demo(scheme="zeros", activation="relu", depth=3, data=None):
     update(scheme, activation, depth)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [boundary.image, *dots, ax_b.title, *curves.values()])
     return Demo(fig, controls, update, title="initialization and decision boundaries")

@@ -23,6 +23,7 @@ from ..plotting import (CLASS_COLORS, COLORS, DecisionBoundary, decision_line_po
                         plot_data, plot_decision_boundary)
 from ..train import fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
 __all__ = ["mlp_diagram", "train_xor_mlp", "xor_figure", "hidden_space_figure", "collapse_linear", "target_function",
            "approximator", "universal_approximation_demo", "EXAMPLE_DAG", "dag_depth", "dag_figure"]
@@ -223,6 +224,7 @@ def universal_approximation_demo(width=5, activation="relu", max_width=30):
 
     demo = Demo(fig, controls, update, title="universal approximation")
     freeze_layout(fig)
+    keep_static(fig, [*parts, out, ax1.get_legend(), ax1.title, marker, *lines.values(), ax2.get_legend()])
     return demo
 
 

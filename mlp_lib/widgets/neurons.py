@@ -15,6 +15,7 @@ from ..activations import FUNCTIONS
 from ..plotting import (COLORS, decision_line_points, draw_artificial_neuron, draw_biological_neuron,
                         freeze_layout, plot_activation)
 from ._base import Demo, new_figure
+from ._static import keep_static
 
 __all__ = ["ACTIVATIONS", "neuron_diagrams", "activations_figure", "neuron_demo"]
 
@@ -129,4 +130,6 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     demo.update(activation="tanh")  # lay out with the widest tick labels (−1.0), then keep it
     freeze_layout(fig)
     demo.update(activation=activation)
+    keep_static(fig, [out_line, deriv_line, threshold, ax1.title, ax1.get_legend(), image, line, arrow, ax2.title,
+                      ax2.get_legend()])
     return demo

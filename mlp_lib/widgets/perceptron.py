@@ -20,6 +20,7 @@ from .._validation import check_seed
 from ..perceptron import ConvergenceWarning, Perceptron
 from ..plotting import COLORS, DecisionBoundary, decision_line_points, freeze_layout, plot_data
 from ._base import Demo, new_figure
+from ._static import keep_static
 
 __all__ = ["perceptron_data", "fit_quietly", "perceptron_demo", "perceptron_lr_demo",
            "noisy_accuracy_curves", "overfitting_figure"]
@@ -110,6 +111,8 @@ def perceptron_demo(data="separable", epoch=1, max_epochs=30, rng=0):
 
     demo = Demo(fig, controls, update, title="perceptron, epoch by epoch")
     freeze_layout(fig)
+    keep_static(fig, [regions.image, *(a for arts in points.values() for a in arts), rings, line, ax1.get_legend(),
+                      ax1.title, *bars, ax2.title])
     return demo
 
 
@@ -141,7 +144,7 @@ def perceptron_lr_demo(lr=1.0, init="zeros", max_epochs=100, rng=0):
     fig = new_figure(figsize=(9, 3.6))
     ax1, ax2 = fig.subplots(1, 2)
     regions = DecisionBoundary(ax1, xlim, ylim, resolution=100)
-    plot_data(X, y, ax1)  # (classes as in perceptron_demo; the legend shows the lines only)
+    dots = plot_data(X, y, ax1)  # (classes as in perceptron_demo; the legend shows the lines only)
     (start_line,) = ax1.plot([], [], color="0.4", linestyle="--", linewidth=1.2, label="start")
     (line,) = ax1.plot([], [], color="black", linewidth=1.5, label="end")
     ax1.legend(handles=[start_line, line], loc="upper left", fontsize=8, framealpha=0.8)
@@ -177,6 +180,7 @@ def perceptron_lr_demo(lr=1.0, init="zeros", max_epochs=100, rng=0):
 
     demo = Demo(fig, controls, update, title="perceptron learning rate")
     freeze_layout(fig)
+    keep_static(fig, [regions.image, *dots, start_line, line, ax1.get_legend(), ax1.title, ref, cur, ax2.title])
     return demo
 
 

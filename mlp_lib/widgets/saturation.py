@@ -334,4 +334,5 @@ def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     update(cases[0], 1)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [a for name in artists for a in artists[name][:4]] + [marker, ax_d.get_legend(), ax_d.title])
     return Demo(fig, controls, update, title="batch normalization")
