@@ -208,11 +208,12 @@ def playground_demo(dataset="circles", width=4, depth=1, activation="tanh", init
             points.set_offsets(play.X_train)
             points.set_facecolor([colors[int(c)] for c in play.y_train])
             lo, hi = _HIST_RANGE[activation]
-            for l, (ax, hist) in enumerate(zip(ax_h, hists)):
-                ax.set_visible(l < depth)
+            for l, (ax, hist) in enumerate(zip(ax_h, hists)):  # all three panels stay: the cache survives
                 hist.set_data(np.zeros(bins), np.linspace(lo, hi, bins + 1))
                 ax.set_xlim(lo, hi)
                 ax.set_xticks(np.linspace(lo, hi, 3))
+                if l >= depth:
+                    ax.set_title(f"(no hidden layer {l + 1})", fontsize=8, color="0.5")
         elif frame != state["frame"]:  # a tick of Play: one more epoch
             state["play"].train_epoch(lr, batch_size)
         state["frame"] = frame
@@ -236,7 +237,7 @@ def playground_demo(dataset="circles", width=4, depth=1, activation="tanh", init
                 note = f"{np.mean(a == 0):.0%} at 0 (dead)"
             else:
                 note = f"{np.mean((a - lo < 0.02 * (hi - lo)) | (hi - a < 0.02 * (hi - lo))):.0%} saturated"
-            ax.set_title(f"hidden layer {l + 1}: {note}", fontsize=8)
+            ax.set_title(f"hidden layer {l + 1}: {note}", fontsize=8, color="black")
 
     update(dataset, width, MAX_DEPTH, "relu", init, lr, batch_size, 0)  # lay out every panel once, then keep it
     freeze_layout(fig)

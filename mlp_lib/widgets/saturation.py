@@ -180,6 +180,17 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
 
+    deepest = {}  # (activation, σ) -> limits of the axes for max_depth, which bound every depth
+
+    def limits(activation, sigma):
+        if (activation, sigma) not in deepest:
+            model = deep_mlp(max_depth, activation, width, init=_init.normal(sigma), rng=seed)
+            weights, deltas, hidden = gradient_norms(model, loss, X, y)
+            low, high = _log_limits(weights + deltas)
+            stds = [a.std() for a in hidden]
+            deepest[activation, sigma] = (low, high * 1e3), _log_limits(np.append(stds, 1.0))  # room for the legend
+        return deepest[activation, sigma]
+
     def update(depth, activation, sigma):
         model = deep_mlp(depth, activation, width, init=_init.normal(sigma), rng=seed)
         weights, deltas, hidden = gradient_norms(model, loss, X, y)
@@ -187,8 +198,8 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
             for bar, values in ((d_bar, deltas), (w_bar, weights)):
                 bar.set_visible(l < depth)
                 bar.set_height(max(values[l], 1e-300) if l < depth else 1.0)
-        low, high = _log_limits(weights + deltas)
-        ax_g.set_ylim(low, high * 1e3)  # room for the legend
+        g_limits, a_limits = limits(activation, sigma)  # the same for every depth: the cached axes stay
+        ax_g.set_ylim(*g_limits)
         ax_g.set_title(f"{activation}, σ = {sigma:.3g}: layer 1 / layer {depth}: ‖δ‖ {deltas[0] / deltas[-1]:.0e}, "
                        f"‖∂L/∂W‖ {weights[0] / weights[-1]:.0e}", fontsize=9)
         stds = np.array([a.std() for a in hidden])
@@ -198,7 +209,7 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
             lo, hi = _LIMITS[activation]
             frac, what = np.mean([np.mean((a - lo < 0.01) | (hi - a < 0.01)) for a in hidden]), "saturated"
         std_line.set_data(np.arange(1, depth), np.maximum(stds, 1e-300))
-        ax_a.set_ylim(*_log_limits(np.append(stds, 1.0)))
+        ax_a.set_ylim(*a_limits)
         ax_a.set_title(f"forward signal: {100 * frac:.0f} % of hidden outputs {what}", fontsize=9)
 
     update(depth, activation, sigma)
