@@ -1,6 +1,7 @@
 """A student works through lecture 07 in a real JupyterLab: types a wrong answer into an exercise
 and runs its check (the message says what is wrong), types a right one (it passes), opens the
-collapsed solution, answers a quiz wrongly and rightly, and opens a Think! answer."""
+collapsed solution, answers a quiz wrongly and rightly, opens a Think! answer, and plays and
+pauses the training playground."""
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,7 @@ def _new_output(page, index, before):
 
 
 @pytest.mark.timeout(400)
-def test_a_student_answers_an_exercise_a_quiz_and_a_think_question(lab_server, page):
+def test_a_student_answers_an_exercise_a_quiz_a_think_question_and_plays(lab_server, page):
     labpage.open_notebook(page, lab_server, LECTURE)
     labpage.run_all_cells(page, timeout=180)
     assert not labpage.error_outputs(page), labpage.format_errors(labpage.error_outputs(page))
@@ -103,4 +104,20 @@ def test_a_student_answers_an_exercise_a_quiz_and_a_think_question(lab_server, p
     details.locator("summary").click()
     assert details.evaluate("d => d.open") is True
     assert "three lines can enclose" in details.inner_text()
+
+    # the playground: Play trains frame after frame, pressing it again pauses
+    box = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-play")).first
+    box.scroll_into_view_if_needed()
+    canvas = box.locator(".jupyter-matplotlib-canvas-div").first
+    before = labpage.settled_image(canvas)
+    play = box.locator(".widget-play button").first
+    play.click()
+    first = labpage.wait_for_change(canvas, before, timeout=30)
+    assert first is not None, "the playground did not train after Play"
+    assert labpage.wait_for_change(canvas, first, timeout=30) is not None, "only one frame was drawn"
+    play.click()  # pause
+    paused = labpage.settled_image(canvas, timeout=30)
+    page.wait_for_timeout(1500)
+    assert not labpage.images_differ(paused, labpage.element_image(canvas)), "the playground kept training after pause"
+    assert labpage.blank_reason(paused) is None
     lab_server.shutdown_kernels(LECTURE)
