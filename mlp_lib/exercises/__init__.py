@@ -4,21 +4,21 @@ An exercise in a lecture is three cells:
 
 1. the student's cell, where ``...`` marks each value (or function body) to write::
 
-       sigma = ...   # the Xavier σ of a layer with 64 inputs
+       xavier = ...   # the Xavier σ of a layer with 64 inputs
 
 2. a check cell (slide type *skip*) that calls the lecture's checker::
 
-       exercises.check_xavier_sigma(sigma)
+       exercises.check_layer_sigmas(xavier, glorot, he)
 
 3. the reference solution (slide type *skip*, tag ``solution``, input collapsed until the
-   student expands it), which ends with ``exercises.check_xavier_sigma.reference(sigma)``.
+   student expands it), which ends with ``exercises.check_layer_sigmas.reference(xavier, glorot, he)``.
 
 Running the check cell prints one line and never raises, so a wrong answer does not stop
 *Run All* in the middle of a lecture:
 
-* ``Exercise 6.1 (the Xavier σ): not answered yet — replace the ... in the cell above ...``
-* ``✗ Exercise 6.1: not yet — sigma is wrong: got 0.0156, expected 0.125: σ = √(1/n_in)``
-* ``✓ Exercise 6.1: correct.``
+* ``Exercise 6.2 (σ for a layer): not answered yet — replace the ... in the cell above ...``
+* ``✗ Exercise 6.2: not yet — xavier is wrong: got 0.0156, expected 0.125 ...: the lecture's Xavier: σ² = 1/n_in``
+* ``✓ Exercise 6.2: correct. mlp_lib.init.xavier(), glorot() and he() draw exactly these.``
 
 The messages are those of :mod:`mlp_lib.checks` (``check_array``), as in the assignments.
 Unattempted answers are told apart from wrong ones: an argument that is ``...`` (Ellipsis), or a
@@ -28,7 +28,7 @@ cell's ``reference(...)`` proves that the reference answer passes (it raises if 
 
 A checker is a function decorated with :func:`exercise`; its body calls the checks of
 :mod:`mlp_lib.checks`. Each lecture's checkers live in the module of the same name as its
-widgets (``mlp_lib.exercises.backprop`` for lecture 03); quizzes are in :mod:`.quiz`.
+widgets (``mlp_lib.exercises.backprop`` for lecture 03), with its quizzes (``quiz_*``, built on :class:`.quiz.Quiz`).
 """
 from __future__ import annotations
 

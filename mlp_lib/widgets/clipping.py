@@ -60,7 +60,7 @@ def cliff_loss(t1, t2):
 
 
 def cliff_grad(theta):
-    r""":math:`\nabla L(\theta) = \theta - m + C\,\sigma(k(n\cdot\theta - c))\,n` for one point (2,)."""
+    r""":math:`\nabla L(\theta) = \theta - m + C\,\mathrm{sigmoid}(k(n\cdot\theta - c))\,n` for one point (2,)."""
     theta = np.asarray(theta, dtype=float)
     u = CLIFF["k"] * _wall_coordinate(*theta)
     return theta - np.asarray(CLIFF["m"]) + CLIFF["C"] * np.exp(-np.logaddexp(0.0, -u)) * _N

@@ -39,7 +39,7 @@ def mlp_diagram(sizes=(2, 3, 1)):
 
 
 def train_xor_mlp(X, y, width=2, epochs=150, lr=1.0, rng=2):
-    r"""A 2-layer MLP :math:`z = \sigma(W_2\,\sigma(W_1x + b_1) + b_2)` with ``width`` sigmoid
+    r"""A 2-layer MLP :math:`\hat y = \mathrm{sigmoid}(\mathrm{sigmoid}(xW_1 + b_1)W_2 + b_2)` with ``width`` sigmoid
     hidden units, trained with binary cross-entropy and mini-batch gradient descent.
 
     ``rng`` (None, int or Generator) gives one seed: ``W_1`` is drawn with it, ``W_2`` with
