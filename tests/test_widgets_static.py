@@ -139,3 +139,18 @@ def test_an_artist_made_after_the_cache_is_drawn_once():
         a.legend(["a new legend"], loc="lower left")  # a new Legend object, made by an update
         a.plot([0, 6], [0, 0.5], color="red")
     assert np.array_equal(render(fig), render(ref))
+
+
+def test_figure_level_texts_and_legends_are_drawn_live_and_saved():
+    def build(cached):
+        fig, ax, line, _ = figure(False)
+        fig.suptitle("a figure title")
+        fig.legend(handles=[line], loc="lower left")
+        if cached:
+            keep_static(fig, [line])
+        return fig
+
+    fig, ref = build(True), build(False)
+    assert np.array_equal(render(fig), render(ref))
+    assert png(fig) == png(ref)
+    assert np.array_equal(render(fig), render(ref))

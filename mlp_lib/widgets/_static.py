@@ -35,9 +35,10 @@ class StaticCache(Artist):
         spines = [spine for ax in figure.axes for spine in ax.spines.values()]  # cheap, and drawn above images
         self.live = list(live) + spines
         keep = {id(a) for a in self.live}
+        # Only what belongs to an Axes is cached. Figure-level texts and legends stay live: the figure
+        # lists its artists before drawing them, too early for a saved figure to get them back.
         self.cached = [a for ax in figure.axes for a in ax.get_children()
                        if a is not ax.patch and id(a) not in keep]
-        self.cached += [a for a in figure.texts + figure.legends + figure.artists if id(a) not in keep]
         self.patches = {ax: ax.patch.get_visible() for ax in figure.axes}
         # Axes.draw moves its three titles on every draw, which marks them stale: judge a cached
         # title by its text instead.
@@ -73,7 +74,7 @@ class StaticCache(Artist):
                       ax.get_xscale(), ax.get_yscale(), _axis_state(ax.xaxis), _axis_state(ax.yaxis))
                      for ax in fig.axes)
         titles = tuple(ax.get_title(loc) for ax, loc in self._titles)
-        present = [a for ax in fig.axes for a in ax.get_children()] + fig.texts + fig.legends + fig.artists
+        present = [a for ax in fig.axes for a in ax.get_children()]
         cached = {id(a) for a in self.cached}
         still_there = frozenset(id(a) for a in present if id(a) in cached)  # a replaced legend leaves this set
         return renderer.get_canvas_width_height(), fig.dpi, axes, titles, still_there

@@ -72,9 +72,9 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     ax1, ax2 = fig.subplots(1, 2)
 
     x = np.linspace(-4, 4, 401)
-    (out_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["train"], linewidth=2)
+    (out_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["train"], linewidth=2, label="output $a$")
     (deriv_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["test"], linestyle="--",
-                             label=r"$\partial a/\partial x = w_1 f'(w_1x+b)$")
+                             label=r"$\partial a/\partial x$")
     threshold = ax1.axvline(0, color="black", linestyle=":", linewidth=1, label=r"$w_1x + b = 0$")
     ax1.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax1.set_xlim(x[0], x[-1])
@@ -94,7 +94,9 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     ax2.set_ylim(lim)
     ax2.set_xlabel("$x_1$")
     ax2.set_ylabel("$x_2$")
-    ax2.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    # legends under the panels: no data is ever drawn over them, so they stay in the static cache
+    for ax, handles in ((ax1, [out_line, deriv_line, threshold]), (ax2, [line])):
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8, frameon=False)
     for ax in (ax1, ax2):
         ax.locator_params(nbins=5)  # fewer tick labels: text is most of a redraw's time
 
@@ -102,9 +104,6 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
         f, df = FUNCTIONS[activation]
         lo, hi = _RANGE[activation]
         out_line.set_ydata(f(w1 * x + b))
-        if out_line.get_label() != activation:  # rebuild the legend only when f changes
-            out_line.set_label(activation)
-            ax1.legend(loc="upper left", fontsize=8, frameon=False)
         deriv_line.set_ydata(w1 * df(w1 * x + b))
         if w1 != 0:
             threshold.set_xdata([-b / w1, -b / w1])
@@ -130,6 +129,5 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     demo.update(activation="tanh")  # lay out with the widest tick labels (−1.0), then keep it
     freeze_layout(fig)
     demo.update(activation=activation)
-    keep_static(fig, [out_line, deriv_line, threshold, ax1.title, ax1.get_legend(), image, line, arrow, ax2.title,
-                      ax2.get_legend()])
+    keep_static(fig, [out_line, deriv_line, threshold, ax1.title, image, line, arrow, ax2.title])
     return demo

@@ -158,7 +158,7 @@ def playground_demo(dataset="circles", width=4, depth=1, activation="tanh", init
                                  description="batch size"),
         "frame": w.Play(value=0, min=0, max=100_000, interval=interval, description="train"),
     }
-    fig = new_figure(figsize=(9.5, 3.8))
+    fig = new_figure(figsize=(9, 3.6))
     grid = fig.add_gridspec(MAX_DEPTH, 3, width_ratios=[1.05, 1, 0.75])
     ax_b = fig.add_subplot(grid[:, 0])
     ax_l = fig.add_subplot(grid[:, 1])

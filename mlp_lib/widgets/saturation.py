@@ -106,7 +106,7 @@ def layer_signals(depth=10, activation="sigmoid", sigma=0.1, width=32, n=256, rn
     return gradient_norms(model, SoftmaxCrossEntropy(), X, y)
 
 
-def _log_limits(values, step=4):
+def _log_limits(values, step=6):
     """Log-axis limits around the finite positive ``values``, on whole multiples of ``step`` decades
     (so that small changes keep the axis, and its cached tick labels, as they are)."""
     v = np.asarray(values, dtype=float)
@@ -318,7 +318,7 @@ def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     ax_d.set_xticks(np.arange(1, depth))
     ax_d.set_xlabel("hidden layer l (input → output)")
     ax_d.set_ylabel("output $a^{[l]}$")
-    ax_d.legend(frameon=False, fontsize=8, loc="upper right", ncols=2)
+    ax_d.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncols=2)  # under the axes
     marker = ax_c.axvline(1, color="0.5", linestyle=":")
     ax_c.set_xlim(0.5, epochs + 0.5)
     ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -345,5 +345,5 @@ def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     update(cases[0], 1)
     freeze_layout(fig)
     freeze_labels(fig)
-    keep_static(fig, [a for name in artists for a in artists[name][:4]] + [marker, ax_d.get_legend(), ax_d.title])
+    keep_static(fig, [a for name in artists for a in artists[name][:4]] + [marker, ax_d.title])
     return Demo(fig, controls, update, title="batch normalization")
