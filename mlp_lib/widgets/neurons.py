@@ -82,7 +82,7 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     ax1.set_ylabel("output $a$")
 
     lim = (-3.0, 3.0)
-    g = np.linspace(*lim, 121)
+    g = np.linspace(*lim, 81)  # enough for a smooth picture; a larger image costs every redraw
     x1, x2 = np.meshgrid(g, g)
     image = ax2.imshow(np.zeros_like(x1), origin="lower", extent=(*lim, *lim), cmap="coolwarm",
                        aspect="equal", interpolation="nearest")
