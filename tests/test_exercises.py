@@ -32,8 +32,8 @@ def identity(x):
 
 
 @pytest.mark.parametrize("value, unanswered", [
-    (..., True), (stub, True), (stub_with_docstring, True), (lambda x: ..., True), (lambda x: 0, False), (doubles, False),
-    (identity, False), (0, False), (None, False), (np.array([1.0]), False), ("...", False)])
+    (..., True), (stub, True), (stub_with_docstring, True), (lambda x: ..., True), (lambda x: 0, False),
+    (doubles, False), (identity, False), (0, False), (None, False), (np.array([1.0]), False), ("...", False)])
 def test_is_unanswered(value, unanswered):
     assert is_unanswered(value) is unanswered
 

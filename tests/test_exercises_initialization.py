@@ -9,7 +9,8 @@ def test_zero_start_gradients():
     db2 = ((0 - y) / len(y)).sum(axis=0)
     assert E.check_zero_start_gradients.evaluate(np.zeros((2, 1)), db2, np.zeros((3, 2))).correct
     assert "db2 is wrong" in E.check_zero_start_gradients.evaluate(np.zeros((2, 1)), -db2, np.zeros((3, 2))).message
-    assert "dW1 has shape (2, 3)" in E.check_zero_start_gradients.evaluate(np.zeros((2, 1)), db2, np.zeros((2, 3))).message
+    wrong_shape = E.check_zero_start_gradients.evaluate(np.zeros((2, 1)), db2, np.zeros((2, 3)))
+    assert "dW1 has shape (2, 3)" in wrong_shape.message
 
 
 def test_layer_sigmas():

@@ -32,5 +32,6 @@ def same_as_uncached(make_demo, sweeps, max_fraction=1e-3):
             a, b = cached.render(), plain.render()
             assert a.shape == b.shape
             differ = np.any(a != b, axis=-1).mean()
-            assert differ <= max_fraction, f"{name}={value!r}: {differ:.2%} of the pixels differ from the uncached figure"
+            assert differ <= max_fraction, \
+                f"{name}={value!r}: {differ:.2%} of the pixels differ from the uncached figure"
     return cache

@@ -56,7 +56,8 @@ def check_early_stopping(best_epoch, best_test, last_test):
                 hint="np.argmax gives the index of the largest value: the epoch (epoch 0 = before training)")
     check_array("best_test", best_test, mean_test.max(), hint="the mean test accuracy at best_epoch")
     check_array("last_test", last_test, mean_test[-1], hint="the mean test accuracy of the last epoch: mean_test[-1]")
-    return f"Stopping at epoch {int(np.argmax(mean_test))} keeps {mean_test.max() - mean_test[-1]:.2f} more test accuracy."
+    best = int(np.argmax(mean_test))
+    return f"Stopping at epoch {best} keeps {mean_test.max() - mean_test[-1]:.2f} more test accuracy."
 
 
 def quiz_not_separable():

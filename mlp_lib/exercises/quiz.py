@@ -45,7 +45,8 @@ class Quiz:
             raise ValueError(f"choices must hold at least 2 (text, explanation) pairs, got {len(choices)}")
         for i, choice in enumerate(choices):
             if len(choice) != 2 or not all(isinstance(s, str) and s.strip() for s in choice):
-                raise ValueError(f"choices[{i}] must be a pair of non-empty strings (text, explanation), got {choice!r}")
+                raise ValueError(f"choices[{i}] must be a pair of non-empty strings (text, explanation), "
+                                 f"got {choice!r}")
         texts = [text for text, _ in choices]
         if len(set(texts)) != len(texts):
             raise ValueError(f"choices must have different texts, got {texts}")

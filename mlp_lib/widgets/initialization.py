@@ -29,7 +29,8 @@ from ._base import Demo, new_figure
 from ._static import keep_static
 from .saturation import deep_mlp, hidden_stats
 
-__all__ = ["SCHEMES", "symmetry_runs", "zero_start", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
+__all__ = ["SCHEMES", "symmetry_runs", "zero_start", "hidden_unit_spread", "symmetry_figure", "init_runs",
+           "hidden_values",
            "activation_histograms_demo", "training_curves_figure", "boundary_runs", "init_boundary_demo"]
 
 #: The schemes compared, by label (see :mod:`mlp_lib.init` for the formulas).

@@ -91,7 +91,8 @@ class Playground:
         self.loss = BinaryCrossEntropy()
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
-        self.train_loss, self.test_loss = [self._loss(self.X_train, self.y_train)], [self._loss(self.X_test, self.y_test)]
+        self.train_loss = [self._loss(self.X_train, self.y_train)]  # one entry per epoch, from epoch 0
+        self.test_loss = [self._loss(self.X_test, self.y_test)]
 
     def _loss(self, X, y):
         with np.errstate(over="ignore", invalid="ignore"):

@@ -37,7 +37,8 @@ from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
 from ._static import keep_static
 
-__all__ = ["ACTIVATIONS", "LayerSignals", "deep_mlp", "hidden_layers", "hidden_stats", "gradient_norms", "layer_signals",
+__all__ = ["ACTIVATIONS", "LayerSignals", "deep_mlp", "hidden_layers", "hidden_stats", "gradient_norms",
+           "layer_signals",
            "saturation_figure", "gradient_norms_demo", "exploding_runs", "step_loss_figure", "batchnorm_runs",
            "batchnorm_demo"]
 
