@@ -93,7 +93,7 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     controls = {"threshold": w.FloatSlider(value=threshold, min=0.25, max=5.0, step=0.25,
                                            description="α = −β = v"),
                 "lr": w.FloatSlider(value=lr, min=0.05, max=0.5, step=0.05, description="η")}
-    fig = new_figure(figsize=(10, 3.5))
+    fig = new_figure(figsize=(9, 3.5))
     ax_p, ax_l, ax_g = fig.subplots(1, 3, width_ratios=[1.3, 1, 0.9])
 
     plot_loss_contour(cliff_loss, XLIM, YLIM, ax=ax_p, resolution=150, levels=25, title=f"descents ({steps} steps)")

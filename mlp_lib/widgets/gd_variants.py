@@ -97,7 +97,7 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
     controls = {"batch_size": w.SelectionSlider(options=sizes, value=batch_size, description="k (mini-batch)"),
                 "lr": w.FloatLogSlider(value=lr, base=10, min=-2, max=0, step=0.1, description="η",
                                        readout_format=".3f")}
-    fig = new_figure(figsize=(10, 3.8))
+    fig = new_figure(figsize=(9, 3.6))
     ax_p, ax_c = fig.subplots(1, 2)
     plot_loss_contour(lambda a, b: cost(a, b, X, y), XLIM, YLIM, ax=ax_p, resolution=100, levels=20,
                       title=f"paths: {epochs} epochs, n = {n}")
