@@ -114,7 +114,7 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
     ax_p.set_xlim(XLIM)
     ax_p.set_ylim(YLIM)
     floor = float(cost(*best, X, y))
-    ax_c.axhline(floor, color="0.5", linestyle=":", linewidth=1)
+    ax_c.axhline(floor, color="0.5", linestyle=":", linewidth=1, zorder=1)  # under the curves
     ax_c.set_yscale("log")
     ax_c.set_xlim(0, epochs)
     start_cost = float(cost(*START, X, y))
