@@ -140,14 +140,13 @@ def gd_variants_demo(batch_size=5, lr=0.1, epochs=20, n=50, rng=0):
             with np.errstate(over="ignore", invalid="ignore"):
                 values = cost(path[:, 0], path[:, 1], X, y)
             curves[key].set_data(np.arange(len(path)) / per_epoch, np.minimum(values, 1e6))
-            label = {"stochastic": "stochastic\n(k = 1)", "minibatch": f"mini-batch\n(k = {k})",
-                     "batch": f"batch\n(k = {n})"}[key]
+            label = {"stochastic": "stochastic", "minibatch": "mini-batch", "batch": "batch"}[key]
             diverged = not values[-1] < values[0]
-            text.set_text(label + ",\ndiverges" * diverged)
-            counts.append(str(len(path) - 1))
+            text.set_text(label + ",\ndiverges" * diverged)  # k goes to the title: the legend stays cached
+            counts.append(f"{len(path) - 1} (k = {k})")
             top = 1e3 if diverged else top
         ax_c.set_ylim(0.8 * floor, top)
-        ax_c.set_title(f"updates in {epochs} epochs: {' / '.join(counts)}", fontsize=10)
+        ax_c.set_title(f"updates in {epochs} epochs: {', '.join(counts)}", fontsize=9)
 
     update(batch_size, lr)
     freeze_layout(fig)
