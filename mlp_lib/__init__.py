@@ -11,7 +11,8 @@ The public contract::
     history = fit(model, SquaredError(), X, y, lr=0.1, epochs=10)             # many steps
 
 Modules: activations, layers, batchnorm, losses, init, optim, clipping, gradcheck, datasets,
-perceptron, textbook, perturb, train, plotting, widgets.
+perceptron, textbook, perturb, train, plotting (with diagrams), widgets, and for the lectures'
+exercises and quizzes, exercises.
 """
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .batchnorm import BatchNorm

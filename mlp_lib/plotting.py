@@ -1,6 +1,9 @@
 """Plot helpers for the lectures. Each takes ``ax=None`` (a new Figure is made, no pyplot
 state) and returns what it drew, so a widget can update the artists in place with
 ``set_data``. Nothing here changes matplotlib's global style.
+
+The lectures' diagrams (a biological and an artificial neuron, an MLP with its bias units, the
+computational graph of back-propagation) are drawn by :mod:`mlp_lib.diagrams` and exported here.
 """
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from .diagrams import draw_artificial_neuron, draw_biological_neuron, draw_computational_graph, draw_mlp
+
 __all__ = ["COLORS", "CLASS_COLORS", "new_axes", "plot_data", "DecisionBoundary", "plot_decision_boundary",
            "plot_history", "plot_layer_histograms", "plot_grad_norms", "plot_loss_contour",
-           "plot_trajectory", "plot_activation"]
+           "plot_trajectory", "plot_activation", "draw_biological_neuron", "draw_artificial_neuron",
+           "draw_mlp", "draw_computational_graph"]
 
 #: One palette for every lecture: classes, train/test, and the methods compared.
 COLORS = {"train": "#1f77b4", "test": "#ff7f0e", "val": "#ff7f0e", "batch": "#1f77b4",

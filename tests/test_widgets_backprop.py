@@ -72,3 +72,26 @@ def test_backprop_reaches_a_lower_loss_for_the_same_forward_passes():
     assert backprop.loss[-1] < 0.5 * min(one.loss[-1], everything.loss[-1])
     fig = B.perturb_figure(results, target=1.0)
     assert not is_blank(fig)
+
+
+def test_graph_figure_not_blank():
+    assert not is_blank(B.graph_figure())
+
+
+def test_multiply_adds_of_the_digits_network():
+    from mlp_lib import Dense, Sequential, Tanh
+
+    net = Sequential([Dense(64, 16, rng=0), Tanh(), Dense(16, 10, rng=1)])
+    forward, backward = B.multiply_adds(net, n=2)
+    assert forward == 2 * (64 * 16 + 16 * 10)
+    assert backward == 2 * (2 * 64 * 16 + 2 * 16 * 10) - 2 * 64 * 16  # no input gradient for layer 1
+    assert backward <= 2 * forward
+
+
+def test_weight_decay_shrinks_the_weights_and_the_fit():
+    runs, (X, y) = B.weight_decay_runs(lams=(0.0, 0.01), n_sets=2, epochs=300, progress=False)
+    assert X.shape == (30, 2) and len(runs[0.0]) == 2
+    for plain, decayed in zip(runs[0.0], runs[0.01]):
+        assert decayed[3] < 0.6 * plain[3]  # ‖W‖
+        assert decayed[1] <= plain[1]  # training accuracy: fits fewer flipped labels
+    assert not is_blank(B.weight_decay_figure(runs, (X, y)))

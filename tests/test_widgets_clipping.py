@@ -55,3 +55,14 @@ def test_without_clipping_descent_is_thrown_away_with_clipping_it_stays():
 def test_descend_rejects_unknown_method():
     with pytest.raises(ValueError, match="clip must be one of"):
         K.descend(clip="sideways")
+
+
+def test_clipping_rescues_the_exploding_net_and_he_never_explodes():
+    runs = K.clipped_training_runs(epochs=2)
+    labels = list(runs)
+    assert labels[0] == "N(0, 0.5²), no clipping" and runs[labels[0]].diverged
+    for label in labels[1:]:
+        history = runs[label]
+        assert not history.diverged, label
+        assert history.loss[-1] < history.loss[0] or label.startswith("He"), label
+    assert runs["He, no clipping"].loss[0] < 2.5  # starts near chance (ln 10 ≈ 2.30), not at 33 or 94

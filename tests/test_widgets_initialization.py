@@ -95,3 +95,10 @@ def test_zero_init_cannot_fit_circles_he_can(boundary_data):
     X, y, runs = boundary_data
     assert runs["zeros", "relu", 3][1].accuracy[-1] == 0.5
     assert runs["He N(0, 2/n_in)", "relu", 3][1].accuracy[-1] > 0.95
+
+
+def test_zero_start_moves_sigmoid_units_only_and_never_apart():
+    tanh, sigmoid = I.zero_start("tanh", epochs=2), I.zero_start("sigmoid", epochs=2)
+    assert np.all(tanh[0].params["W"] == 0) and np.all(tanh[2].params["W"] == 0)  # f(0) = 0: nothing moves
+    assert np.abs(sigmoid[0].params["W"]).max() > 0  # f(0) = 1/2: the weights move ...
+    assert I.hidden_unit_spread(sigmoid) < 1e-12  # ... but every hidden unit the same way

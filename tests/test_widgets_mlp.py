@@ -93,3 +93,10 @@ def test_dag_figure_not_blank():
     fig = M.dag_figure()
     assert not is_blank(fig)
     assert "= 3 edges" in fig.axes[0].get_title()
+
+
+def test_mlp_diagram_names_the_units():
+    fig = M.mlp_diagram((2, 3, 1))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert {"$X_{1}$", "$Y_{3}$", "$Z_{1}$", "1"} <= set(texts)
+    assert not is_blank(fig)

@@ -53,3 +53,9 @@ def test_activations_figure_one_panel_per_activation():
     assert [ax.get_title() for ax in fig.axes] == N.ACTIVATIONS
     assert not is_blank(fig)
     assert set(N.ACTIVATIONS) <= set(FUNCTIONS)
+
+
+def test_neuron_diagrams_show_both_neurons():
+    fig = N.neuron_diagrams()
+    assert [ax.get_title() for ax in fig.axes] == ["a biological neuron", "an artificial neuron"]
+    assert not is_blank(fig)

@@ -10,7 +10,7 @@ from mlp_lib import init
 from mlp_lib.losses import SoftmaxCrossEntropy
 from mlp_lib.widgets import saturation as S
 from mlp_lib.widgets._base import is_blank
-from widget_checks import sweep
+from widget_checks import same_as_uncached, sweep
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,30 @@ def test_sigmoid_gradients_vanish_towards_the_input():
 def test_relu_with_he_scale_keeps_gradients_within_a_decade():
     norms = _norms("relu", np.sqrt(2 / 32))
     assert max(norms) / min(norms) < 10
+
+
+@pytest.mark.parametrize("activation, sigma, vanishing", [("tanh", 0.1, True), ("relu", 1.0, False)])
+def test_deltas_vanish_or_explode_where_the_weight_gradients_stay_flat(activation, sigma, vanishing):
+    weights, deltas, hidden = S.layer_signals(10, activation, sigma, n=128)
+    ratio = deltas[0] / deltas[-1]  # δ of layer 1 against δ of layer 10
+    assert (ratio < 1e-2) if vanishing else (ratio > 1e3)
+    assert 0.1 < weights[0] / weights[-1] < 10  # ‖∂L/∂W‖ within a decade: forward and backward cancel
+    stds = [a.std() for a in hidden]  # the forward signal changes the other way round
+    assert (stds[-1] < 1e-1 * stds[0]) if vanishing else (stds[-1] > 1e3 * stds[0])
+
+
+def test_the_last_delta_is_the_gradient_of_the_loss():
+    X, y = S._probe(64, 0)
+    model = S.deep_mlp(3, "tanh", 8, rng=0)
+    loss = SoftmaxCrossEntropy()
+    signals = S.gradient_norms(model, loss, X, y)
+    assert signals.delta_norms[-1] == pytest.approx(np.linalg.norm(loss.backward()))
+    assert len(signals.weight_norms) == len(signals.delta_norms) == 3 and len(signals.hidden) == 2
+
+
+def test_gradient_norms_demo_cache_looks_the_same():
+    same_as_uncached(S.gradient_norms_demo, {"sigma": [0.05, 0.3, 2.0], "depth": [3, 16],
+                                             "activation": ["relu", "tanh"]})
 
 
 def test_exploding_run_stops_with_a_message_and_he_trains():

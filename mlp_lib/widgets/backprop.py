@@ -3,9 +3,12 @@ r"""Lecture 03 — back-propagation.
 * :func:`tiny_network`, :func:`backprop_report`, :func:`network_figure`: one forward and one
   backward pass of a 2-2-1 sigmoid network with every number shown (the slide's algorithm,
   :mod:`mlp_lib.textbook`);
+* :func:`graph_figure`: back-propagation on a computational graph (upstream × local gradient);
+* :func:`multiply_adds`: the work of a forward and of a backward pass, counted from the layer shapes;
 * :func:`perturb_vs_backprop`, :func:`perturb_figure`: learning by perturbing weights against
   back-propagation, charged in forward passes (:mod:`mlp_lib.perturb`);
-* :func:`gd_parabola_demo`: gradient descent on a parabola with a learning-rate slider.
+* :func:`gd_parabola_demo`: gradient descent on a parabola with a learning-rate slider;
+* :func:`weight_decay_runs`, :func:`weight_decay_figure`: L2 regularization (weight decay) on noisy data.
 """
 from __future__ import annotations
 
@@ -13,18 +16,24 @@ import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
+from tqdm.auto import tqdm
+
 from .. import datasets
 from .._validation import check_seed
-from ..activations import Tanh
+from ..activations import ReLU, Sigmoid, Tanh
 from ..layers import Dense, Sequential
-from ..losses import SoftmaxCrossEntropy
+from ..losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from ..optim import SGD
 from ..perturb import backprop_cost, perturb_all_weights, perturb_one_weight
-from ..plotting import COLORS, freeze_layout
+from ..plotting import COLORS, DecisionBoundary, draw_computational_graph, freeze_layout, plot_data
 from ..textbook import textbook_deltas, textbook_update
+from ..train import fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
-__all__ = ["tiny_network", "backprop_report", "network_figure", "perturb_vs_backprop", "perturb_figure",
-           "parabola_steps", "gd_parabola_demo"]
+__all__ = ["tiny_network", "backprop_report", "network_figure", "graph_figure", "multiply_adds",
+           "perturb_vs_backprop", "perturb_figure", "parabola_steps", "gd_parabola_demo", "weight_decay_runs",
+           "weight_decay_figure"]
 
 
 def tiny_network():
@@ -102,7 +111,27 @@ def network_figure(weights, biases, x, y):
     return fig
 
 
-def perturb_vs_backprop(budget=3000, n_train=500, width=16, rng=0):
+def graph_figure(x=1.5, w=0.8, b=-0.5, t=1.0):
+    """One sigmoid neuron with a squared error as a graph of operations, forward values and gradients."""
+    fig = new_figure(figsize=(10, 3.4))
+    draw_computational_graph(x, w, b, t, ax=fig.add_subplot())
+    return fig
+
+
+def multiply_adds(model, n=1):
+    r"""Multiply-adds of one forward and one backward pass of ``model``'s Dense layers on ``n`` rows.
+
+    Forward, a layer :math:`n_{in} \to n_{out}` does :math:`n\,n_{in}n_{out}` (for :math:`XW`); backward
+    as many for :math:`\partial J/\partial W = X^\top\Delta` and as many again for
+    :math:`\partial J/\partial X = \Delta W^\top`, except in the first layer, whose input needs no
+    gradient. Returns ``(forward, backward)``.
+    """
+    dense = [layer for layer in model.layers if isinstance(layer, Dense)]
+    sizes = [n * layer.in_features * layer.out_features for layer in dense]
+    return sum(sizes), 2 * sum(sizes) - sizes[0]
+
+
+def perturb_vs_backprop(budget=3000, n_train=500, width=16, rng=0, progress=True):
     r"""Three ways to train a 64-``width``-10 tanh network on ``n_train`` digits with the same
     budget of forward passes (each with a step size picked from a small grid):
     perturb one weight (scale 1), perturb all weights (10 trials, lr 0.3), back-propagation (lr 1).
@@ -119,10 +148,11 @@ def perturb_vs_backprop(budget=3000, n_train=500, width=16, rng=0):
         return Sequential([Dense(64, width, rng=seed), Tanh(), Dense(width, 10, rng=seed + 1)])
 
     loss = SoftmaxCrossEntropy()
-    return [perturb_one_weight(net(), loss, X, y, steps=budget - 1, scale=1.0, rng=seed),
-            perturb_all_weights(net(), loss, X, y, steps=(budget - 1) // 11, scale=0.01, trials=10,
-                                lr=0.3, rng=seed),
-            backprop_cost(net(), loss, X, y, steps=(budget - 1) // 3, lr=1.0)]
+    methods = [lambda: perturb_one_weight(net(), loss, X, y, steps=budget - 1, scale=1.0, rng=seed),
+               lambda: perturb_all_weights(net(), loss, X, y, steps=(budget - 1) // 11, scale=0.01, trials=10,
+                                           lr=0.3, rng=seed),
+               lambda: backprop_cost(net(), loss, X, y, steps=(budget - 1) // 3, lr=1.0)]
+    return [run() for run in tqdm(methods, desc="training 3 ways", disable=not progress)]
 
 
 def perturb_figure(results, target=0.5):
@@ -219,4 +249,49 @@ def gd_parabola_demo(lr=0.1, steps=15, theta0=-4.0):
 
     demo = Demo(fig, controls, update, title="gradient descent on a parabola")
     freeze_layout(fig)
+    keep_static(fig, [path, start, ax1.get_legend(), curve, ax1.title, ax2.title])
     return demo
+
+
+def weight_decay_runs(lams=(0.0, 0.003), n_sets=6, n=30, flip=0.1, width=100, epochs=2000, lr=0.5, rng=0,
+                      progress=True):
+    r"""Train a 2-``width``-``width``-1 ReLU net on ``n_sets`` small noisy moons data sets (``n`` points,
+    a fraction ``flip`` of the labels flipped) with L2 weight decay :math:`\lambda` for each of ``lams``
+    (batch gradient descent, ``SGD(lr, weight_decay=λ)``).
+
+    Returns ``{λ: [(model, train accuracy, test accuracy, ‖W‖), ...]}`` (one entry per data set; the
+    test set has 2000 points without flipped labels) and the first data set ``(X, y)``.
+    """
+    seed = check_seed(rng)
+    sets = []
+    for k in range(n_sets):
+        X, y = datasets.moons(n, noise=0.3, rng=seed + k)
+        flipped = np.random.default_rng(seed + k + 7).random(n) < flip
+        sets.append((X, np.where(flipped, 1 - y, y), *datasets.moons(2000, noise=0.3, rng=seed + k + 100)))
+    runs = {lam: [] for lam in lams}
+    jobs = [(lam, k) for lam in lams for k in range(n_sets)]
+    for lam, k in tqdm(jobs, desc="training", disable=not progress):
+        X, y, X_test, y_test = sets[k]
+        model = Sequential([Dense(2, width, init="he", rng=seed + k), ReLU(), Dense(width, width, init="he",
+                            rng=seed + k + 1), ReLU(), Dense(width, 1, rng=seed + k + 2), Sigmoid()])
+        fit(model, BinaryCrossEntropy(), X, y, optimizer=SGD(lr, weight_decay=lam), epochs=epochs,
+            batch_size=None, progress=False)
+        accuracy = [float(np.mean((model.predict(A)[:, 0] > 0.5) == b)) for A, b in ((X, y), (X_test, y_test))]
+        norm = float(np.sqrt(sum(np.sum(layer.params["W"] ** 2) for layer in model.layers[::2])))
+        runs[lam].append((model, *accuracy, norm))
+    return runs, sets[0][:2]
+
+
+def weight_decay_figure(runs, data):
+    """The decision regions on the first data set for each λ of :func:`weight_decay_runs`."""
+    X, y = data
+    fig = new_figure(figsize=(4.2 * len(runs), 3.7))
+    for ax, (lam, results) in zip(np.atleast_1d(fig.subplots(1, len(runs))), runs.items()):
+        model, train, test, norm = results[0]
+        regions = DecisionBoundary(ax, (-1.8, 2.8), (-1.4, 1.9), resolution=120)
+        regions.update(model.predict)
+        plot_data(X, y, ax)
+        ax.set_xlim(-1.8, 2.8)
+        ax.set_ylim(-1.4, 1.9)
+        ax.set_title(f"λ = {lam:g}: ‖W‖ = {norm:.1f}, train {train:.2f}, test {test:.2f}", fontsize=10)
+    return fig

@@ -1,13 +1,14 @@
-r"""Lecture 05 — gradient clipping on a loss surface with a cliff.
+r"""Lecture 05 — gradient clipping on a loss surface with a steep wall.
 
-The surface (a bowl whose minimum lies behind a steep wall, as in Goodfellow et al., Fig. 10.17):
+The surface, a bowl whose minimum lies behind a steep wall (a simple stand-in for the narrow
+"cliffs" of Goodfellow et al., §10.11.1, Fig. 10.17, with the same effect on a gradient step):
 
 .. math::
     L(\theta) = \tfrac12\lVert\theta - m\rVert^2 + \frac{C}{k}\log\big(1 + e^{k\,(n\cdot\theta - c)}\big)
 
 The second term is 0 on the near side of the line :math:`n\cdot\theta = c` and rises with slope
-:math:`C` behind it: a cliff whose gradient :math:`\approx C\,n` is huge. A gradient step that lands
-on it is thrown a distance :math:`\eta C` away (:math:`\eta` = ``lr``, the learning rate). Clipping
+:math:`C` behind it, a ramp over the whole half-plane whose gradient :math:`\approx C\,n` is huge. A
+gradient step that lands on it is thrown a distance :math:`\eta C` away (:math:`\eta` = ``lr``). Clipping
 bounds the step (lecture notation):
 
 * by value, per component, to :math:`[\beta, \alpha]` — changes the direction of :math:`g`;
@@ -32,6 +33,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..plotting import COLORS, freeze_labels, freeze_layout, plot_loss_contour
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 from .saturation import deep_mlp
 
 __all__ = ["CLIFF", "cliff_loss", "cliff_grad", "descend", "clipped_gradients", "clipping_demo",
@@ -41,7 +43,7 @@ __all__ = ["CLIFF", "cliff_loss", "cliff_grad", "descend", "clipped_gradients", 
 CLIFF = {"m": (1.5, 0.5), "angle": 25.0, "c": 0.0, "C": 20.0, "k": 20.0}
 _N = np.array([np.cos(np.deg2rad(CLIFF["angle"])), np.sin(np.deg2rad(CLIFF["angle"]))])
 START = (-3.5, 2.5)
-POINT = (-0.3, 1.0)  # a point on the cliff face where the three gradients are compared
+POINT = (-0.3, 1.0)  # a point on the wall where the three gradients are compared
 XLIM, YLIM = (-5.0, 2.5), (-2.0, 3.5)
 METHODS = {"none": "no clipping", "value": "by value", "norm": "by norm"}
 
@@ -58,7 +60,7 @@ def cliff_loss(t1, t2):
 
 
 def cliff_grad(theta):
-    r""":math:`\nabla L(\theta) = \theta - m + C\,\sigma(k(n\cdot\theta - c))\,n` for one point (2,)."""
+    r""":math:`\nabla L(\theta) = \theta - m + C\,\mathrm{sigmoid}(k(n\cdot\theta - c))\,n` for one point (2,)."""
     theta = np.asarray(theta, dtype=float)
     u = CLIFF["k"] * _wall_coordinate(*theta)
     return theta - np.asarray(CLIFF["m"]) + CLIFF["C"] * np.exp(-np.logaddexp(0.0, -u)) * _N
@@ -86,19 +88,19 @@ def descend(start=START, lr=0.2, steps=30, clip="none", threshold=1.0):
 
 def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     """Left: the three descents over the loss contour. Middle: loss per step. Right: at the point ★
-    on the cliff, the raw gradient and its value- and norm-clipped versions, in units of the
+    on the wall, the raw gradient and its value- and norm-clipped versions, in units of the
     threshold (box: [β, α]², circle: ‖g‖ = v)."""
     controls = {"threshold": w.FloatSlider(value=threshold, min=0.25, max=5.0, step=0.25,
                                            description="α = −β = v"),
                 "lr": w.FloatSlider(value=lr, min=0.05, max=0.5, step=0.05, description="η")}
-    fig = new_figure(figsize=(10, 3.5))
+    fig = new_figure(figsize=(9, 3.5))
     ax_p, ax_l, ax_g = fig.subplots(1, 3, width_ratios=[1.3, 1, 0.9])
 
     plot_loss_contour(cliff_loss, XLIM, YLIM, ax=ax_p, resolution=150, levels=25, title=f"descents ({steps} steps)")
     ax_p.title.set_fontsize(10)
     wall = np.linspace(*YLIM, 2)
     ax_p.plot((CLIFF["c"] - _N[1] * wall) / _N[0], wall, color="black", linewidth=2)
-    ax_p.text(0.75, 3.0, "cliff", fontsize=9, fontweight="bold")
+    ax_p.text(0.75, 3.0, "wall", fontsize=9, fontweight="bold")
     ax_p.plot(*POINT, marker="*", color="white", markeredgecolor="black", markersize=12, linestyle="none")
     ax_p.plot(*START, marker="s", color="white", markeredgecolor="black", markersize=7, linestyle="none")
     paths, curves = {}, {}
@@ -114,7 +116,7 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     ax_l.set_xlabel("step")
     ax_l.set_ylabel("L(θ)")
     ax_l.set_title("loss per step", fontsize=10)
-    ax_l.legend(frameon=False, fontsize=8)
+    ax_l.legend(frameon=False, fontsize=8, loc="upper right")
     for ax in (ax_p, ax_l):  # few tick labels: text is most of a redraw's time
         ax.xaxis.set_major_locator(MaxNLocator(4))
     ax_p.yaxis.set_major_locator(MaxNLocator(4))
@@ -150,7 +152,8 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
                 far.set_text(f"thrown to ({path[i, 0]:.1f}, {path[i, 1]:.1f})" if out else "")
             curves[key].set_data(np.arange(steps + 1), cliff_loss(path[:, 0], path[:, 1]))
         all_losses = np.concatenate([c.get_ydata() for c in curves.values()])
-        ax_l.set_ylim(0.5 * all_losses.min(), 2 * all_losses.max())
+        low, high = np.floor(np.log10(all_losses.min() / 2)), np.ceil(np.log10(all_losses.max() * 2))
+        ax_l.set_ylim(10.0 ** low, 10.0 ** high)  # whole decades: the axis (and its cache) rarely changes
         g = clipped_gradients(g_raw, threshold)
         vectors = np.array([shown * threshold, g["value"], g["norm"]]) / threshold  # in units of v
         arrows.set_UVC(vectors[:, 0], vectors[:, 1])
@@ -158,22 +161,26 @@ def clipping_demo(threshold=1.0, lr=0.3, steps=30):
     update(threshold, lr)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [*paths.values(), far, *curves.values(), ax_l.get_legend(), arrows])
     return Demo(fig, controls, update, title="gradient clipping")
 
 
 def clipped_training_runs(epochs=5, sigma=0.5, lr=0.02, rng=0):
     r"""Notebook 04's exploding net (10-layer ReLU, :math:`\mathcal N(0, \sigma^2)` weights, digits)
-    trained without clipping, with ``ClipByValue(-1, 1)`` and with ``ClipByNorm(5)``.
-    Returns ``{repr(clip): History}``; the unclipped run stops with a nan message. ``rng`` (None,
-    int or Generator) gives one seed, the same for the three runs."""
+    trained without clipping, with ``ClipByValue(-1, 1)`` and with ``ClipByNorm(5)``, and, for
+    comparison, the same net with He weights and no clipping.
+    Returns ``{label: History}``; the unclipped run stops with a nan message. ``rng`` (None,
+    int or Generator) gives one seed, the same for every run."""
     seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
-    for clip in (None, ClipByValue(-1.0, 1.0), ClipByNorm(5.0)):
-        model = deep_mlp(10, "relu", 32, init=_init.normal(sigma), rng=seed)
+    for label, init, clip in ((f"N(0, {sigma}²), no clipping", _init.normal(sigma), None),
+                              (f"N(0, {sigma}²), ClipByValue(-1, 1)", _init.normal(sigma), ClipByValue(-1.0, 1.0)),
+                              (f"N(0, {sigma}²), ClipByNorm(5)", _init.normal(sigma), ClipByNorm(5.0)),
+                              ("He, no clipping", _init.he(), None)):
+        model = deep_mlp(10, "relu", 32, init=init, rng=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrainingDivergedWarning)
-            runs[repr(clip)] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
-                                   batch_size=64, clip=clip, rng=seed, progress=False,
-                                   validation_data=(X_test, y_test))
+            runs[label] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
+                              batch_size=64, clip=clip, rng=seed, progress=False, validation_data=(X_test, y_test))
     return runs

@@ -1,7 +1,8 @@
 r"""Lecture 06 — weight initialization (schemes from :mod:`mlp_lib.init`; biases start at 0).
 
 * :func:`symmetry_runs` / :func:`symmetry_figure`: zero or constant weights never break symmetry —
-  every hidden unit keeps the same incoming weights, however long we train;
+  every hidden unit keeps the same incoming weights, however long we train; :func:`zero_start`:
+  from zero weights, tanh units never move, sigmoid units move but stay identical;
 * :func:`init_runs`, :func:`activation_histograms_demo`, :func:`training_curves_figure`: a deep
   tanh / ReLU net on digits (the lecture used MNIST) with :math:`\mathcal N(0,1)`,
   :math:`\mathcal N(0,0.01^2)`, Xavier, Glorot and He weights: per-layer outputs and learning;
@@ -14,6 +15,7 @@ import warnings
 import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+from tqdm.auto import tqdm
 
 from .. import init as _init
 from .._validation import check_seed
@@ -24,9 +26,11 @@ from ..losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from ..plotting import CLASS_COLORS, DecisionBoundary, freeze_labels, freeze_layout, plot_data
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 from .saturation import deep_mlp, hidden_stats
 
-__all__ = ["SCHEMES", "symmetry_runs", "hidden_unit_spread", "symmetry_figure", "init_runs", "hidden_values",
+__all__ = ["SCHEMES", "symmetry_runs", "zero_start", "hidden_unit_spread", "symmetry_figure", "init_runs",
+           "hidden_values",
            "activation_histograms_demo", "training_curves_figure", "boundary_runs", "init_boundary_demo"]
 
 #: The schemes compared, by label (see :mod:`mlp_lib.init` for the formulas).
@@ -62,6 +66,17 @@ def symmetry_runs(width=8, epochs=30, lr=0.5, rng=0):
     return runs
 
 
+def zero_start(activation="tanh", width=8, epochs=5, lr=0.5, rng=0):
+    """A 64-``width``-10 net with ``activation`` hidden units, all weights and biases 0, trained on
+    digits; returns the model. Its hidden weights stay 0 when f(0) = 0 (tanh, ReLU); with the sigmoid
+    (f(0) = 1/2) they move, every hidden unit in the same way."""
+    seed = check_seed(rng)
+    X_train, _, y_train, _ = digits(rng=seed)
+    model = deep_mlp(2, activation, width, init=_init.zeros(), rng=seed)
+    fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs, batch_size=64, rng=seed, progress=False)
+    return model
+
+
 def hidden_unit_spread(model):
     """Largest difference between any hidden unit's incoming weights and unit 0's: 0 = no symmetry broken."""
     W1 = model.layers[0].params["W"]
@@ -92,7 +107,7 @@ def symmetry_figure(runs):
 
 
 def init_runs(epochs=4, depth=6, width=64, schemes=("N(0, 1)", "N(0, 0.01²)", "Xavier N(0, 1/n_in)",
-                                                      "He N(0, 2/n_in)"), lr=0.1, rng=0):
+                                                      "He N(0, 2/n_in)"), lr=0.1, rng=0, progress=True):
     """Train a ``depth``-layer tanh and ReLU net on digits for each scheme (mini-batches of 64).
 
     Returns ``{(scheme, activation): History}`` with ``activation_stats`` (``[0]`` at
@@ -102,14 +117,14 @@ def init_runs(epochs=4, depth=6, width=64, schemes=("N(0, 1)", "N(0, 0.01²)", "
     seed = check_seed(rng)
     X_train, X_test, y_train, y_test = digits(rng=seed)
     runs = {}
-    for activation in ("tanh", "relu"):
-        for scheme in schemes:
-            model = deep_mlp(depth, activation, width, init=SCHEMES[scheme], rng=seed)
-            with warnings.catch_warnings():  # N(0, 1) with ReLU diverges: History.message says so
-                warnings.simplefilter("ignore", TrainingDivergedWarning)
-                runs[scheme, activation] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr,
-                                               epochs=epochs, batch_size=64, rng=seed, progress=False,
-                                               validation_data=(X_test, y_test), track_activations=True)
+    jobs = [(activation, scheme) for activation in ("tanh", "relu") for scheme in schemes]
+    for activation, scheme in tqdm(jobs, desc="training", disable=not progress):
+        model = deep_mlp(depth, activation, width, init=SCHEMES[scheme], rng=seed)
+        with warnings.catch_warnings():  # N(0, 1) with ReLU may diverge: History.message says so
+            warnings.simplefilter("ignore", TrainingDivergedWarning)
+            runs[scheme, activation] = fit(model, SoftmaxCrossEntropy(), X_train, y_train, lr=lr, epochs=epochs,
+                                           batch_size=64, rng=seed, progress=False,
+                                           validation_data=(X_test, y_test), track_activations=True)
     return runs
 
 
@@ -137,6 +152,8 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
         ax.set_xlabel("output")
     axes[0].set_ylabel("share of outputs")
 
+    title = fig.suptitle("", fontsize=10)
+
     def update(scheme, activation, epoch):
         h = runs[scheme, activation]
         shown = min(epoch, len(h.activation_stats) - 1)  # a diverged run stopped early
@@ -146,24 +163,33 @@ def activation_histograms_demo(scheme="N(0, 1)", activation="tanh", epoch=0, run
             if activation == "relu":  # half the outputs are exactly 0: count them, plot the rest
                 note = f", {100 * np.mean(v == 0):.0f} % zeros"
                 v = v[v > 0] if np.any(v > 0) else np.zeros(1)
-                edges = np.linspace(0, 1.05 * float(np.percentile(v, 99)) or 1e-12, bins + 1)
+                edges = np.linspace(0, _nice_ceiling(1.05 * float(np.percentile(v, 99))), bins + 1)
             else:
                 edges = np.linspace(-1, 1, bins + 1)
             counts = np.histogram(np.clip(v, edges[0], edges[-1]), edges)[0] / all_v.size
             st.set_data(counts, edges)
             st.set_color(SCHEME_COLORS[scheme])
             ax.set_xlim(edges[0], edges[-1])
-            ax.set_ylim(0, max(float(counts.max()), 1e-12) * 1.1)
+            ax.set_ylim(0, 1.1 * _nice_ceiling(float(counts.max())))  # rounded limits: redraw the axes rarely
             ax.set_title(f"layer {l + 1}\nstd {all_v.std():.2g}{note}", fontsize=9)
         when = "at initialization" if shown == 0 else f"after {shown} epoch{'s' * (shown > 1)}"
         if shown < epoch:
             when += f" (then {h.message.split(':')[0]})"
-        fig.suptitle(f"{activation} net, {scheme}: hidden layer outputs {when}", fontsize=10)
+        title.set_text(f"{activation} net, {scheme}: hidden layer outputs {when}")
 
     update(scheme, activation, epoch)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [*steps, *(ax.title for ax in axes), title])
     return Demo(fig, controls, update, title="activation histograms")
+
+
+def _nice_ceiling(value):
+    """The smallest of 1, 2, 5 × 10^k that is at least ``value`` (> 0)."""
+    if not value > 0:
+        return 1e-12
+    k = np.floor(np.log10(value))
+    return next(float(m * 10 ** k) for m in (1, 2, 5, 10) if m * 10 ** k >= value * (1 - 1e-12))
 
 
 def training_curves_figure(runs):
@@ -188,7 +214,7 @@ def training_curves_figure(runs):
     return fig
 
 
-def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0):
+def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0, progress=True):
     """Train nets on the circles data for every scheme × activation × depth (full-batch GD).
 
     Returns ``(X, y, {(scheme, activation, depth): (model, History)})``. ``rng`` (None, int or
@@ -196,15 +222,15 @@ def boundary_runs(epochs=600, depths=(2, 3, 4), width=10, lr=0.5, n=200, rng=0):
     seed = check_seed(rng)
     X, y = circles(n, noise=0.1, factor=0.5, rng=seed)
     runs = {}
-    for scheme in ("zeros", "N(0, 0.01²)", "N(0, 1)", "Xavier N(0, 1/n_in)", "He N(0, 2/n_in)"):
-        for activation in ("tanh", "relu"):
-            for depth in depths:
-                net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], in_features=2, out_features=1,
-                               rng=seed)
-                model = Sequential(net.layers + [Sigmoid()])
-                history = fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=None,
-                              rng=seed, progress=False)
-                runs[scheme, activation, depth] = (model, history)
+    jobs = [(scheme, activation, depth) for scheme in ("zeros", "N(0, 0.01²)", "N(0, 1)", "Xavier N(0, 1/n_in)",
+                                                       "He N(0, 2/n_in)")
+            for activation in ("tanh", "relu") for depth in depths]
+    for scheme, activation, depth in tqdm(jobs, desc="training", disable=not progress):
+        net = deep_mlp(depth, activation, width, init=SCHEMES[scheme], in_features=2, out_features=1, rng=seed)
+        model = Sequential(net.layers + [Sigmoid()])
+        history = fit(model, BinaryCrossEntropy(), X, y, lr=lr, epochs=epochs, batch_size=None, rng=seed,
+                      progress=False)
+        runs[scheme, activation, depth] = (model, history)
     return X, y, runs
 
 
@@ -221,7 +247,7 @@ def init_boundary_demo(scheme="zeros", activation="relu", depth=3, data=None):
     ax_b, ax_l = fig.subplots(1, 2)
     boundary = DecisionBoundary(ax_b, (-1.6, 1.6), (-1.6, 1.6), resolution=120)
     labels = {key: boundary.labels(model.predict) for key, (model, _) in runs.items()}
-    plot_data(X, y, ax_b)
+    dots = plot_data(X, y, ax_b)
     ax_b.set_xlim(-1.6, 1.6)
     ax_b.set_ylim(-1.6, 1.6)
     ax_b.set_xticks([-1, 0, 1])  # few tick labels: text is most of a redraw's time
@@ -250,4 +276,5 @@ def init_boundary_demo(scheme="zeros", activation="relu", depth=3, data=None):
     update(scheme, activation, depth)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [boundary.image, *dots, ax_b.title, *curves.values()])
     return Demo(fig, controls, update, title="initialization and decision boundaries")

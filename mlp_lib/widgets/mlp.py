@@ -1,5 +1,6 @@
 r"""Lecture 02 — XOR and multilayer perceptrons.
 
+* :func:`mlp_diagram`: the network with its input, hidden and output units and its bias units;
 * :func:`train_xor_mlp`, :func:`xor_figure`, :func:`hidden_space_figure`: a perceptron cannot
   separate XOR; a 2-layer MLP can, because its hidden layer maps the data to a space where a
   line does;
@@ -18,17 +19,27 @@ from .._validation import check_int, check_seed
 from ..activations import Identity, ReLU, Sigmoid, Step
 from ..layers import Dense, Sequential
 from ..losses import BinaryCrossEntropy
-from ..plotting import (CLASS_COLORS, COLORS, DecisionBoundary, decision_line_points, freeze_layout,
+from ..plotting import (CLASS_COLORS, COLORS, DecisionBoundary, decision_line_points, draw_mlp, freeze_layout,
                         plot_data, plot_decision_boundary)
 from ..train import fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
-__all__ = ["train_xor_mlp", "xor_figure", "hidden_space_figure", "collapse_linear", "target_function",
+__all__ = ["mlp_diagram", "train_xor_mlp", "xor_figure", "hidden_space_figure", "collapse_linear", "target_function",
            "approximator", "universal_approximation_demo", "EXAMPLE_DAG", "dag_depth", "dag_figure"]
 
 
+def mlp_diagram(sizes=(2, 3, 1)):
+    """A multi-layer perceptron with ``sizes`` units per layer, its bias units and weight names."""
+    fig = new_figure(figsize=(7, 3.3))
+    ax = fig.add_subplot()
+    draw_mlp(sizes, ax=ax)
+    ax.set_title("inputs $X_i$, hidden units $Y_j$, outputs $Z_k$; bias units (1) feed every layer", fontsize=10)
+    return fig
+
+
 def train_xor_mlp(X, y, width=2, epochs=150, lr=1.0, rng=2):
-    r"""A 2-layer MLP :math:`z = \sigma(W_2\,\sigma(W_1x + b_1) + b_2)` with ``width`` sigmoid
+    r"""A 2-layer MLP :math:`\hat y = \mathrm{sigmoid}(\mathrm{sigmoid}(xW_1 + b_1)W_2 + b_2)` with ``width`` sigmoid
     hidden units, trained with binary cross-entropy and mini-batch gradient descent.
 
     ``rng`` (None, int or Generator) gives one seed: ``W_1`` is drawn with it, ``W_2`` with
@@ -213,6 +224,7 @@ def universal_approximation_demo(width=5, activation="relu", max_width=30):
 
     demo = Demo(fig, controls, update, title="universal approximation")
     freeze_layout(fig)
+    keep_static(fig, [*parts, out, ax1.get_legend(), ax1.title, marker, *lines.values(), ax2.get_legend()])
     return demo
 
 

@@ -1,5 +1,6 @@
-r"""Lecture 00 — one neuron :math:`z = f(w\cdot x + b)` and its activation functions.
+r"""Lecture 00 — one neuron :math:`a = f(z)`, :math:`z = w\cdot x + b`, and its activation functions.
 
+* :func:`neuron_diagrams`: a biological neuron next to an artificial one;
 * :func:`activations_figure`: every activation of :mod:`mlp_lib.activations` with its derivative;
 * :func:`neuron_demo`: activation, weight and bias controls driving one neuron's output over a
   1-D input and its output and decision line :math:`w\cdot x + b = 0` over a 2-D input.
@@ -11,10 +12,12 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch
 
 from ..activations import FUNCTIONS
-from ..plotting import COLORS, decision_line_points, freeze_layout, plot_activation
+from ..plotting import (COLORS, decision_line_points, draw_artificial_neuron, draw_biological_neuron,
+                        freeze_layout, plot_activation)
 from ._base import Demo, new_figure
+from ._static import keep_static
 
-__all__ = ["ACTIVATIONS", "activations_figure", "neuron_demo"]
+__all__ = ["ACTIVATIONS", "neuron_diagrams", "activations_figure", "neuron_demo"]
 
 #: The activations of the lecture, in the order they are introduced.
 ACTIVATIONS = ["step", "sigmoid", "tanh", "relu", "leaky_relu"]
@@ -23,6 +26,17 @@ ACTIVATIONS = ["step", "sigmoid", "tanh", "relu", "leaky_relu"]
 _RANGE = {"step": (0.0, 1.0), "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (-4.0, 4.0),
           "leaky_relu": (-4.0, 4.0)}
 _YLIM = {"relu": (-1.2, 4.2), "leaky_relu": (-1.2, 4.2)}  # 1-D panel; others: the range + 15%
+
+
+def neuron_diagrams():
+    """A biological neuron (left) and the artificial neuron modelled on it (right)."""
+    fig = new_figure(figsize=(10, 2.9))
+    ax_bio, ax_art = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    draw_biological_neuron(ax=ax_bio)
+    draw_artificial_neuron(ax=ax_art, n_inputs=3)
+    ax_bio.set_title("a biological neuron", fontsize=10)
+    ax_art.set_title("an artificial neuron", fontsize=10)
+    return fig
 
 
 def activations_figure(names=ACTIVATIONS, x=None):
@@ -41,7 +55,7 @@ def activations_figure(names=ACTIVATIONS, x=None):
 
 
 def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
-    r"""One neuron :math:`z = f(w_1x_1 + w_2x_2 + b)`.
+    r"""One neuron :math:`a = f(w_1x_1 + w_2x_2 + b)`.
 
     Left: the output over a 1-D input :math:`x` (uses :math:`w_1` and :math:`b`; the dotted
     line is the threshold :math:`x = -b/w_1`). Right: the output over the 2-D input plane, the
@@ -58,21 +72,21 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     ax1, ax2 = fig.subplots(1, 2)
 
     x = np.linspace(-4, 4, 401)
-    (out_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["train"], linewidth=2)
+    (out_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["train"], linewidth=2, label="output $a$")
     (deriv_line,) = ax1.plot(x, np.zeros_like(x), color=COLORS["test"], linestyle="--",
-                             label=r"$\partial z/\partial x = w_1 f'(w_1x+b)$")
+                             label=r"$\partial a/\partial x$")
     threshold = ax1.axvline(0, color="black", linestyle=":", linewidth=1, label=r"$w_1x + b = 0$")
     ax1.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax1.set_xlim(x[0], x[-1])
     ax1.set_xlabel("input $x$")
-    ax1.set_ylabel("output $z$")
+    ax1.set_ylabel("output $a$")
 
     lim = (-3.0, 3.0)
-    g = np.linspace(*lim, 121)
+    g = np.linspace(*lim, 81)  # enough for a smooth picture; a larger image costs every redraw
     x1, x2 = np.meshgrid(g, g)
     image = ax2.imshow(np.zeros_like(x1), origin="lower", extent=(*lim, *lim), cmap="coolwarm",
                        aspect="equal", interpolation="nearest")
-    colorbar = fig.colorbar(image, ax=ax2, label="output $z$", shrink=0.9)
+    colorbar = fig.colorbar(image, ax=ax2, label="output $a$", shrink=0.9)
     (line,) = ax2.plot([], [], color="black", linewidth=1.5, label=r"$w\cdot x + b = 0$")
     arrow = FancyArrowPatch((0, 0), (1, 1), arrowstyle="-|>", mutation_scale=14, color="black")
     ax2.add_patch(arrow)
@@ -80,7 +94,9 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     ax2.set_ylim(lim)
     ax2.set_xlabel("$x_1$")
     ax2.set_ylabel("$x_2$")
-    ax2.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    # legends under the panels: no data is ever drawn over them, so they stay in the static cache
+    for ax, handles in ((ax1, [out_line, deriv_line, threshold]), (ax2, [line])):
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8, frameon=False)
     for ax in (ax1, ax2):
         ax.locator_params(nbins=5)  # fewer tick labels: text is most of a redraw's time
 
@@ -88,9 +104,6 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
         f, df = FUNCTIONS[activation]
         lo, hi = _RANGE[activation]
         out_line.set_ydata(f(w1 * x + b))
-        if out_line.get_label() != activation:  # rebuild the legend only when f changes
-            out_line.set_label(activation)
-            ax1.legend(loc="upper left", fontsize=8, frameon=False)
         deriv_line.set_ydata(w1 * df(w1 * x + b))
         if w1 != 0:
             threshold.set_xdata([-b / w1, -b / w1])
@@ -98,7 +111,7 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
         pad = 0.15 * (hi - lo)
         ax1.set_ylim(_YLIM.get(activation, (lo - pad, hi + pad)))
         # plain-text titles: mathtext is re-parsed whenever the text changes (slow)
-        ax1.set_title(f"1-D input: z = {activation}({w1:.1f}·x {'−' if b < 0 else '+'} {abs(b):.1f})")
+        ax1.set_title(f"1-D input: a = {activation}({w1:.1f}·x {'−' if b < 0 else '+'} {abs(b):.1f})")
 
         image.set_data(f(w1 * x1 + w2 * x2 + b))
         # white = the decision level (0.5 for step/sigmoid, 0 for the others)
@@ -116,4 +129,5 @@ def neuron_demo(activation="sigmoid", w1=1.5, w2=-1.0, b=0.5):
     demo.update(activation="tanh")  # lay out with the widest tick labels (−1.0), then keep it
     freeze_layout(fig)
     demo.update(activation=activation)
+    keep_static(fig, [out_line, deriv_line, threshold, ax1.title, image, line, arrow, ax2.title])
     return demo

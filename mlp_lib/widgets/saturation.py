@@ -2,17 +2,23 @@ r"""Lecture 04 — saturation and vanishing / exploding gradients, and batch nor
 
 * :func:`saturation_figure`: sigmoid, tanh (saturating) vs ReLU (non-saturating) and where
   :math:`f'` is almost 0;
-* :func:`gradient_norms_demo`: :math:`\lVert\partial L/\partial W^{[l]}\rVert` per layer of a deep
-  net with :math:`W \sim \mathcal N(0, \sigma^2)` (controls: depth, activation, σ);
+* :func:`gradient_norms_demo`: per layer of a deep net with :math:`W \sim \mathcal N(0, \sigma^2)`, the
+  backward signal :math:`\lVert\delta^{[l]}\rVert = \lVert\partial L/\partial z^{[l]}\rVert` beside the weight
+  gradient :math:`\lVert\partial L/\partial W^{[l]}\rVert = \lVert a^{[l-1]\top}\delta^{[l]}\rVert`, and the
+  forward signal (controls: depth, activation, σ);
 * :func:`exploding_runs` / :func:`step_loss_figure`: a ReLU net whose loss becomes nan; ``fit`` stops;
 * :func:`batchnorm_demo`: per-layer output distributions and learning curves without / with BatchNorm.
 
 Backprop multiplies one factor :math:`W^{[l]T}\operatorname{diag}(f'(z^{[l]}))` per layer, so
-:math:`\delta^{[1]}` shrinks or grows geometrically with depth unless each factor has gain ≈ 1.
+:math:`\delta^{[1]}` shrinks or grows geometrically with depth unless each factor has gain ≈ 1. The weight
+gradient also carries the forward signal :math:`a^{[l-1]}`, which changes by the same gain in the other
+direction: with :math:`W \sim \mathcal N(0, \sigma^2)` the two cancel for tanh and ReLU, and
+:math:`\lVert\partial L/\partial W^{[l]}\rVert` can be flat while :math:`\delta` vanishes or explodes.
 """
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import ipywidgets as w
 import numpy as np
@@ -26,11 +32,13 @@ from ..batchnorm import BatchNorm
 from ..datasets import digits
 from ..layers import Dense, Sequential
 from ..losses import SoftmaxCrossEntropy
-from ..plotting import CLASS_COLORS, COLORS, freeze_labels, freeze_layout, plot_grad_norms
+from ..plotting import CLASS_COLORS, COLORS, freeze_labels, freeze_layout
 from ..train import TrainingDivergedWarning, fit
 from ._base import Demo, new_figure
+from ._static import keep_static
 
-__all__ = ["ACTIVATIONS", "deep_mlp", "hidden_layers", "hidden_stats", "gradient_norms", "layer_gradient_norms",
+__all__ = ["ACTIVATIONS", "LayerSignals", "deep_mlp", "hidden_layers", "hidden_stats", "gradient_norms",
+           "layer_signals",
            "saturation_figure", "gradient_norms_demo", "exploding_runs", "step_loss_figure", "batchnorm_runs",
            "batchnorm_demo"]
 
@@ -66,33 +74,49 @@ def hidden_layers(model):
     return [i for i, layer in enumerate(model.layers) if isinstance(layer, tuple(ACTIVATIONS.values()))]
 
 
+class LayerSignals(NamedTuple):
+    r"""What one forward and backward pass shows, for each Dense layer :math:`l = 1, \ldots, L`."""
+
+    weight_norms: list  #: :math:`\lVert\partial L/\partial W^{[l]}\rVert`
+    delta_norms: list  #: :math:`\lVert\delta^{[l]}\rVert = \lVert\partial L/\partial z^{[l]}\rVert` over the batch
+    hidden: list  #: the outputs :math:`a^{[l]}` of the hidden activation layers, arrays (N, width)
+
+
 def gradient_norms(model, loss, X, y):
-    r"""One forward/backward pass; return (:math:`\lVert\partial L/\partial W^{[l]}\rVert` for each
-    Dense layer, the output of each hidden activation layer)."""
+    r"""One forward/backward pass of ``model`` on the batch (X, y); return its :class:`LayerSignals`.
+
+    :math:`\delta^{[l]}` is the gradient that arrives at Dense layer l from above (its ``dout``)."""
     with np.errstate(all="ignore"):
         outs = model.layer_outputs(X)
         loss.forward(outs[-1], y)
-        model.backward(loss.backward(), input_grad=False)
-    norms = [float(np.linalg.norm(layer.grads["W"])) for layer in model.layers if isinstance(layer, Dense)]
-    return norms, [outs[i] for i in hidden_layers(model)]
+        dout, deltas = loss.backward(), []
+        for layer in reversed(model.layers):
+            if isinstance(layer, Dense):
+                deltas.append(float(np.linalg.norm(dout)))
+            dout = layer.backward(dout)
+    weights = [float(np.linalg.norm(layer.grads["W"])) for layer in model.layers if isinstance(layer, Dense)]
+    return LayerSignals(weights, deltas[::-1], [outs[i] for i in hidden_layers(model)])
 
 
-def layer_gradient_norms(depth=10, activation="sigmoid", sigma=0.1, width=32, n=256, rng=0):
-    r""":math:`\lVert\partial L/\partial W^{[l]}\rVert` for l = 1..depth of :func:`deep_mlp` with
-    :math:`\mathcal N(0, \sigma^2)` weights, on ``n`` digits (what :func:`gradient_norms_demo` plots)."""
+def layer_signals(depth=10, activation="sigmoid", sigma=0.1, width=32, n=256, rng=0):
+    r""":class:`LayerSignals` of :func:`deep_mlp` with :math:`\mathcal N(0, \sigma^2)` weights on ``n`` digits
+    (what :func:`gradient_norms_demo` plots)."""
     seed = check_seed(rng)
     X, y = _probe(n, seed)
     model = deep_mlp(depth, activation, width, init=_init.normal(sigma), rng=seed)
-    return gradient_norms(model, SoftmaxCrossEntropy(), X, y)[0]
+    return gradient_norms(model, SoftmaxCrossEntropy(), X, y)
 
 
-def _log_limits(values):
-    """Axis limits one decade beyond the finite positive ``values`` (log scale)."""
+def _log_limits(values, step=6):
+    """Log-axis limits around the finite positive ``values``, on whole multiples of ``step`` decades
+    (so that small changes keep the axis, and its cached tick labels, as they are)."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
-        return 1e-3, 1e3
-    return 10 ** (np.floor(np.log10(v.min())) - 1), 10 ** (np.ceil(np.log10(v.max())) + 1)
+        return 1e-4, 1e4
+    low = step * np.floor((np.log10(v.min()) - 0.5) / step)
+    high = step * np.ceil((np.log10(v.max()) + 0.5) / step)
+    return 10.0 ** low, 10.0 ** high
 
 
 def _probe(n, seed):
@@ -122,8 +146,9 @@ def saturation_figure(names=("sigmoid", "tanh", "relu"), flat=0.05):
 
 
 def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max_depth=16, n=256, rng=0):
-    r"""Per-layer gradient norms (left) and spread of each hidden layer's output (right) of a deep
-    net with :math:`W^{[l]} \sim \mathcal N(0, \sigma^2)`, for one batch of ``n`` digits."""
+    r"""Per layer of a deep net with :math:`W^{[l]} \sim \mathcal N(0, \sigma^2)`, for one batch of ``n``
+    digits: left, the backward signal :math:`\lVert\delta^{[l]}\rVert` beside the weight gradient
+    :math:`\lVert\partial L/\partial W^{[l]}\rVert`; right, the forward signal (std of each hidden output)."""
     seed = check_seed(rng)
     X, y = _probe(n, seed)
     loss = SoftmaxCrossEntropy()
@@ -134,28 +159,50 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
                                   readout_format=".3f"),
     }
     fig = new_figure(figsize=(9, 3.6))
-    ax_g, ax_a = fig.subplots(1, 2)
-    bars = plot_grad_norms(np.ones(max_depth), ax=ax_g, names=[str(l + 1) for l in range(max_depth)])
+    ax_g, ax_a = fig.subplots(1, 2, width_ratios=[1.35, 1])
+    layers = np.arange(1, max_depth + 1)
+    delta_bars = ax_g.bar(layers - 0.2, np.ones(max_depth), width=0.4, color=COLORS["stochastic"],
+                          label=r"$\|\delta^{[l]}\|$ (backward signal)")
+    weight_bars = ax_g.bar(layers + 0.2, np.ones(max_depth), width=0.4, color=COLORS["train"],
+                           label=r"$\|\partial L/\partial W^{[l]}\|$")
+    ax_g.set_yscale("log")
+    ax_g.set_xlim(0.4, max_depth + 0.6)
+    ax_g.set_xticks(layers[::3])
     ax_g.set_xlabel("layer l (input → output)")
-    ax_g.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
+    ax_g.set_ylabel("norm over the batch")
+    ax_g.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
     (std_line,) = ax_a.plot([], [], marker="o", color=COLORS["train"])
     ax_a.set_yscale("log")
+    ax_a.set_xlim(0.5, max_depth - 0.5)
+    ax_a.set_xticks(layers[:-1:3])
     ax_a.set_xlabel("hidden layer l (input → output)")
-    ax_a.set_ylabel("std of $a^{[l]}$")
+    ax_a.set_ylabel("std of $a^{[l]}$ (forward signal)")
     for ax in (ax_g, ax_a):  # few ticks: log axes spanning 30 decades are slow to draw
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
 
+    deepest = {}  # (activation, σ) -> limits of the axes for max_depth, which bound every depth
+
+    def limits(activation, sigma):
+        if (activation, sigma) not in deepest:
+            model = deep_mlp(max_depth, activation, width, init=_init.normal(sigma), rng=seed)
+            weights, deltas, hidden = gradient_norms(model, loss, X, y)
+            low, high = _log_limits(weights + deltas)
+            stds = [a.std() for a in hidden]
+            deepest[activation, sigma] = (low, high * 1e3), _log_limits(np.append(stds, 1.0))  # room for the legend
+        return deepest[activation, sigma]
+
     def update(depth, activation, sigma):
         model = deep_mlp(depth, activation, width, init=_init.normal(sigma), rng=seed)
-        norms, hidden = gradient_norms(model, loss, X, y)
-        for l, bar in enumerate(bars):
-            bar.set_visible(l < depth)
-            bar.set_height(max(norms[l], 1e-300) if l < depth else 1.0)
-        ax_g.set_xlim(-0.6, depth - 0.4)
-        ax_g.set_ylim(*_log_limits(norms))
-        ratio = norms[0] / norms[-1] if norms[-1] > 0 else np.inf
-        ax_g.set_title(f"{activation}, σ = {sigma:.3g}: first / last layer = {ratio:.1e}", fontsize=10)
+        weights, deltas, hidden = gradient_norms(model, loss, X, y)
+        for l, (d_bar, w_bar) in enumerate(zip(delta_bars, weight_bars)):
+            for bar, values in ((d_bar, deltas), (w_bar, weights)):
+                bar.set_visible(l < depth)
+                bar.set_height(max(values[l], 1e-300) if l < depth else 1.0)
+        g_limits, a_limits = limits(activation, sigma)  # the same for every depth: the cached axes stay
+        ax_g.set_ylim(*g_limits)
+        ax_g.set_title(f"{activation}, σ = {sigma:.3g}: layer 1 / layer {depth}: ‖δ‖ {deltas[0] / deltas[-1]:.0e}, "
+                       f"‖∂L/∂W‖ {weights[0] / weights[-1]:.0e}", fontsize=9)
         stds = np.array([a.std() for a in hidden])
         if activation == "relu":
             frac, what = np.mean([np.mean(a == 0) for a in hidden]), "dead (0)"
@@ -163,13 +210,13 @@ def gradient_norms_demo(depth=10, activation="sigmoid", sigma=0.1, width=32, max
             lo, hi = _LIMITS[activation]
             frac, what = np.mean([np.mean((a - lo < 0.01) | (hi - a < 0.01)) for a in hidden]), "saturated"
         std_line.set_data(np.arange(1, depth), np.maximum(stds, 1e-300))
-        ax_a.set_xlim(0.5, max(depth - 0.5, 1.5))
-        ax_a.set_ylim(*_log_limits(np.append(stds, 1.0)))
-        ax_a.set_title(f"forward signal: {100 * frac:.0f} % of hidden outputs {what}", fontsize=10)
+        ax_a.set_ylim(*a_limits)
+        ax_a.set_title(f"forward signal: {100 * frac:.0f} % of hidden outputs {what}", fontsize=9)
 
     update(depth, activation, sigma)
     freeze_layout(fig)  # lay out once with real tick labels, then only redraw
     freeze_labels(fig)
+    keep_static(fig, [*delta_bars, *weight_bars, std_line, ax_g.title, ax_a.title])
     return Demo(fig, controls, update, title="gradient norms per layer")
 
 
@@ -272,7 +319,7 @@ def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     ax_d.set_xticks(np.arange(1, depth))
     ax_d.set_xlabel("hidden layer l (input → output)")
     ax_d.set_ylabel("output $a^{[l]}$")
-    ax_d.legend(frameon=False, fontsize=8, loc="upper right", ncols=2)
+    ax_d.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncols=2)  # under the axes
     marker = ax_c.axvline(1, color="0.5", linestyle=":")
     ax_c.set_xlim(0.5, epochs + 0.5)
     ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -299,4 +346,5 @@ def batchnorm_demo(epochs=10, depth=10, width=32, rng=0, runs=None):
     update(cases[0], 1)
     freeze_layout(fig)
     freeze_labels(fig)
+    keep_static(fig, [a for name in artists for a in artists[name][:4]] + [marker, ax_d.title])
     return Demo(fig, controls, update, title="batch normalization")

@@ -15,6 +15,7 @@ Without Chromium or playwright the tests are skipped, unless ``MLP_REQUIRE_BROWS
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -190,11 +191,12 @@ def _copy_lectures(dest: Path) -> None:
         dest.mkdir(parents=True)
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory) -> LabServer:
-    """A private JupyterLab server over a temporary copy of the lectures."""
-    require_browser()  # no point starting a server the tests cannot drive
-    base = tmp_path_factory.mktemp("jupyterlab")
+@contextlib.contextmanager
+def running_lab_server(base: Path):
+    """Start a private JupyterLab over a copy of the lectures in ``base``; stop it on exit.
+
+    Used by the ``lab_server`` fixture and by ``benchmarks/bench_browser_latency.py``.
+    """
     root = base / "root"
     root.mkdir()
     _copy_lectures(root / "lectures")
@@ -253,6 +255,14 @@ def lab_server(tmp_path_factory) -> LabServer:
     finally:
         server.shutdown_kernels()
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory) -> LabServer:
+    """A private JupyterLab server over a temporary copy of the lectures."""
+    require_browser()  # no point starting a server the tests cannot drive
+    with running_lab_server(tmp_path_factory.mktemp("jupyterlab")) as server:
+        yield server
 
 
 # --------------------------------------------------------------------------- browser

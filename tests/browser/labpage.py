@@ -114,9 +114,24 @@ def run_all_cells(page, timeout: float = 120) -> float:
     return time.monotonic() - start
 
 
+_UNEXECUTED_JS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const found = [];
+  let k = -1;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type !== 'code') continue;
+    k++;
+    if (cell.executionCount === null || cell.executionCount === undefined) found.push(k);
+  }
+  return found;
+}"""
+
+
 def unexecuted_cells(page) -> list[int]:
-    """Indices (among code cells) of cells without an execution count."""
-    return [i for i, p in enumerate(code_prompts(page)) if not NUMBERED_PROMPT.match(p)]
+    """Indices (among code cells) of cells without an execution count, read from the notebook
+    model (a cell whose input is collapsed shows no prompt to read)."""
+    return page.evaluate(_UNEXECUTED_JS)
 
 
 _ERRORS_JS = """() => {
