@@ -41,8 +41,6 @@ LOWEST_SKIP = {"tests/test_sandbox.py", "tests/test_workflows.py"}
 WHEEL_LECTURE = "00_neurons_and_activations"
 NO_IPYMPL_LECTURE = "03_backpropagation"
 
-BARE_MAGIC = "%matplotlib widget"
-TOLERANT_START = "from mlp_lib.widgets import use_widget_backend\nuse_widget_backend()"
 
 
 def normalise(name: str) -> str:
@@ -134,24 +132,11 @@ def installed_versions(venv: Path, names) -> dict[str, str | None]:
     return json.loads(result.stdout)
 
 
-def copy_lecture(name: str, dest: Path, tolerant_start: bool = False) -> Path:
-    """Copy lecture ``name`` into ``dest``; with ``tolerant_start``, see :func:`tolerant`."""
-    import nbformat
-
+def copy_lecture(name: str, dest: Path) -> Path:
+    """Copy lecture ``name`` into ``dest`` (unchanged: it starts with ``use_widget_backend()``)."""
     source = ROOT / "lectures" / f"{name}.ipynb"
     target = dest / source.name
-    if not tolerant_start:
-        shutil.copyfile(source, target)
-        return target
-    nb = nbformat.read(source, as_version=4)
-    first = next(cell for cell in nb.cells if cell.cell_type == "code")
-    if first.source.startswith(BARE_MAGIC):
-        first.source = TOLERANT_START + first.source[len(BARE_MAGIC):]
-        print(f"NOTE: lectures/{source.name} starts with a bare `{BARE_MAGIC}`, which stops "
-              "'Run All' where ipympl is missing. Running it with that line replaced by "
-              f"`{TOLERANT_START.replace(chr(10), '; ')}` (what lectures should start with).",
-              flush=True)
-    nbformat.write(nb, target)
+    shutil.copyfile(source, target)
     return target
 
 
@@ -247,7 +232,7 @@ def cmd_wheel(args) -> int:
         if subprocess.run([str(python), "-c", "import ipympl"], capture_output=True, env=clean_env()).returncode == 0:
             print("ERROR: ipympl is still importable", file=sys.stderr)
             return 1
-        run_lecture(venv, copy_lecture(NO_IPYMPL_LECTURE, tmp, tolerant_start=True))
+        run_lecture(venv, copy_lecture(NO_IPYMPL_LECTURE, tmp))
     print("wheel: OK")
     return 0
 

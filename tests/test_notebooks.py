@@ -9,7 +9,8 @@ nbval (``pytest --nbval-lax lectures/``) runs them; these tests check what is co
   so a checked cell keeps its expected printed text (stdout only) and a count; without them the
   check would silently pass. No cell carries a visible ``# NBVAL_CHECK_OUTPUT`` comment;
 * slide types are valid; the first cell is the title, a "Learning objectives" cell follows;
-  the first code cell starts with ``%matplotlib widget``;
+  the first code cell starts the figures with ``use_widget_backend()`` (``%matplotlib widget``
+  where ipympl works, still images elsewhere);
 * the kernel is ``python3``, and ``jupyter nbconvert --to slides`` converts each notebook.
 """
 import sys
@@ -99,10 +100,11 @@ def test_title_and_learning_objectives(notebook):
         f"{path.name}: no 'Learning objectives' cell near the top"
 
 
-def test_starts_with_ipympl(notebook):
+def test_starts_its_figures_with_use_widget_backend(notebook):
     path, nb = notebook
     first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert first_code.source.startswith("%matplotlib widget"), f"{path.name}: first code cell must be %matplotlib widget"
+    assert first_code.source.startswith("from mlp_lib.widgets import use_widget_backend\nuse_widget_backend()"), \
+        f"{path.name}: the first code cell must start with use_widget_backend() (not a bare %matplotlib widget)"
 
 
 def test_kernel_is_python3(notebook):

@@ -95,7 +95,8 @@ class DeckError(RuntimeError):
 def execute(nb, cwd: Path, timeout: int = RUN_TIMEOUT):
     """Run a copy of ``nb`` in a fresh kernel with the inline backend; return the copy.
 
-    ``%matplotlib widget`` lines become ``%matplotlib inline`` for the run only: the returned
+    ``%matplotlib widget`` lines become ``%matplotlib inline`` for the run only, and
+    ``MLP_STATIC_FIGURES=1`` makes ``use_widget_backend()`` choose inline as well: the returned
     notebook shows the original code, with the outputs of the inline run.
     """
     from nbclient import NotebookClient
@@ -109,6 +110,7 @@ def execute(nb, cwd: Path, timeout: int = RUN_TIMEOUT):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("MPLBACKEND", None)
+    env["MLP_STATIC_FIGURES"] = "1"  # use_widget_backend() chooses the inline backend too
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
     with tempfile.TemporaryDirectory(prefix="mlp-deck-") as sockets:
