@@ -325,16 +325,90 @@ def cmd_autograde(args):
         print(f"Nothing to grade: no submissions of {', '.join(names)} in submitted/ "
               "(collect them first: zip_collect or nbgrader collect).", file=sys.stderr)
         return 1
-    print(f"Grading {len(todo)} submission(s) ...", flush=True)
-    LOG_FILTER.expect(todo)
-    for pattern in _patterns(names):
-        convert(Autograde, pattern, student=args.student or "*", **settings)
+    jobs = min(args.jobs, len(todo))
+    if jobs > 1:
+        print(f"Grading {len(todo)} submission(s), {jobs} at a time ...", flush=True)
+        autograde_in_parallel(todo, jobs, settings, quiet=LOG_FILTER.quiet)
+    else:
+        print(f"Grading {len(todo)} submission(s) ...", flush=True)
+        LOG_FILTER.expect(todo)
+        for pattern in _patterns(names):
+            convert(Autograde, pattern, student=args.student or "*", **settings)
     restored = {(name, student): edited_test_cells(name, student) for student, name in todo}
     print_scores(collect_scores(names), restored)
     failed = ungraded(names, args.student)
     for name, student, why in failed:
         print(f"ERROR: {student}'s {name} could not be graded: {why}", file=sys.stderr)
     return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- grading in parallel
+
+# Each worker process writes to the one gradebook; SQLite serialises the short writes, and a
+# worker waits up to this long for another one's write instead of failing with "database is locked".
+GRADEBOOK_BUSY_TIMEOUT = 120  # s
+_WORKER_SETTINGS: dict = {}   # a worker's config values for convert(), set by _worker_start
+_WORKER_LOG: list = []        # the log lines of the submission a worker is grading
+
+
+def _worker_start(settings, quiet):
+    """Set up a grading worker: nbgrader's log to a list (sent back with each result), no prints."""
+    global _WORKER_SETTINGS, _WORKER_LOG
+    sys.path.insert(0, str(COURSE))
+    _setup_logging(quiet=quiet)
+    _WORKER_LOG = []
+    handler = logging.getLogger("traitlets").handlers[0]
+    handler.emit = lambda record: _WORKER_LOG.append(handler.format(record))
+    db_url = load_config().CourseDirectory.db_url
+    if db_url.startswith("sqlite:") and "?" not in db_url:
+        settings = dict(settings, CourseDirectory={"db_url": f"{db_url}?timeout={GRADEBOOK_BUSY_TIMEOUT}"})
+    _WORKER_SETTINGS = settings
+
+
+def _grade_one(assignment, student):
+    """In a worker: autograde one submission (its own kernel, in its own sandbox); (ok, log lines)."""
+    from contextlib import redirect_stdout
+    from nbgrader.converters import Autograde
+    del _WORKER_LOG[:]
+    with redirect_stdout(open(os.devnull, "w")):  # convert()'s "+ Autograde ..." line
+        ok = convert(Autograde, assignment, student=student, **_WORKER_SETTINGS)
+    return ok, list(_WORKER_LOG)
+
+
+def autograde_in_parallel(todo, jobs, settings, quiet=True):
+    """Autograde the (student, assignment) pairs of ``todo`` in ``jobs`` worker processes.
+
+    Each worker runs nbgrader's Autograde for one submission at a time, exactly as the serial run
+    does for each (same configuration, sandbox, judge and reference run), so scores are the same;
+    only the order in which submissions finish differs. A progress bar (on a terminal) and one
+    line per finished submission show how far it is; each worker's warnings and errors are
+    printed under the submission they belong to.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    # "spawn": fresh workers, nothing inherited from this process's state (a forked copy of
+    # ZMQ sockets or asyncio loops is not safe); the grading runtime and nbgrader load in each.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,
+                             initargs=(settings, quiet)) as pool, \
+            tqdm(total=len(todo), unit="submission", disable=None, file=sys.stderr, leave=False) as bar:
+        futures = {pool.submit(_grade_one, assignment, student): (student, assignment)
+                   for student, assignment in todo}
+        for done, future in enumerate(as_completed(futures), start=1):
+            student, assignment = futures[future]
+            try:
+                ok, log = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker died: report it, grade the rest
+                ok, log = False, [f"[ERROR] the grading worker failed: {error!r}"]
+            bar.write(f"[{done}/{len(todo)}] graded {student}: {assignment}"
+                      + ("" if ok else " (with errors, see below)"), file=sys.stdout)
+            for line in log:
+                bar.write(f"    {line}", file=sys.stdout)
+            sys.stdout.flush()
+            bar.update()
 
 
 def cmd_feedback(args):
@@ -602,6 +676,17 @@ def cmd_nbgrader(args):
     return status
 
 
+def positive_int(text):
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="course.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -626,6 +711,9 @@ def main(argv=None):
     p.add_argument("assignments", nargs="*")
     p.add_argument("--student", help="only this student")
     p.add_argument("--timeout", type=int, help="seconds per cell (default: c.Execute.timeout, 20)")
+    p.add_argument("--jobs", "-j", type=positive_int, default=1, metavar="N",
+                   help="grade N submissions at a time, each in its own process and sandbox "
+                        "(default 1; up to one per CPU core, and 2 GiB of memory each)")
     p.add_argument("--unsafe-no-sandbox", action="store_true",  # safe autograding (sandbox.py)
                    help="run student code WITHOUT the sandbox, with your rights (README: Safe autograding)")
     p.add_argument("--verbose", action="store_true", help="nbgrader's whole log")

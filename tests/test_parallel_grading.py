@@ -1,0 +1,116 @@
+"""``course.py autograde --jobs N``: grading in parallel gives exactly the serial grades.
+
+On a temporary copy of the course, assignment 1's corpus (tests/corpus/: correct answers written
+differently, realistic mistakes, tampering) is graded twice with the documented command: one
+submission at a time, then again with ``--jobs 2`` (two worker processes, each submission in its
+own sandbox). Every part of every submission must get the same score, and every failed test
+cell the same message in the autograded notebook (what the feedback shows). The output must
+count the submissions as they finish.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import corpus
+
+REPO = Path(__file__).resolve().parents[1]
+A1 = "a1_activations_and_perceptron"
+
+pytestmark = pytest.mark.slow
+
+
+def course_py(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(course / "course.py"), *args], capture_output=True,
+                          text=True, timeout=900)
+
+
+def autograde(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """``course.py autograde A1 ARGS``, without the sandbox only where there is none."""
+    proc = course_py(course, "autograde", A1, *args)
+    if proc.returncode == 2 and "refusing to autograde" in proc.stderr:
+        proc = course_py(course, "autograde", A1, "--unsafe-no-sandbox", *args)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc
+
+
+def failure_messages(course: Path) -> dict[tuple[str, str], str]:
+    """{(student, grade id): the error a failed test cell shows} from the autograded notebooks."""
+    found = {}
+    for path in sorted((course / "autograded").glob(f"*/{A1}/{A1}.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if gid and errors:
+                found[(path.parents[1].name, gid)] = f"{errors[-1]['ename']}: {errors[-1]['evalue']}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded_twice(tmp_path_factory):
+    course = tmp_path_factory.mktemp("parallel") / "assignments"
+    shutil.copytree(REPO / "assignments", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "exchange", "downloaded", "gradebook.db",
+        "__pycache__", "grades.csv", "reports"))
+    assert course_py(course, "generate", A1).returncode == 0
+    release = course / "release" / A1 / f"{A1}.ipynb"
+    reference = corpus.reference_answers(course / "source" / A1 / f"{A1}.ipynb")
+    entries = corpus.entries(A1)
+    for name, entry in entries.items():
+        folder = course / "submitted" / name / A1
+        folder.mkdir(parents=True)
+        nbformat.write(corpus.notebook(release, {**reference, **entry.cells}, entry.inserts),
+                       folder / f"{A1}.ipynb")
+
+    serial = autograde(course)
+    scores_serial = json.loads(course_py(course, "scores", "--json").stdout)
+    messages_serial = failure_messages(course)
+    parallel = autograde(course, "--jobs", "2")
+    scores_parallel = json.loads(course_py(course, "scores", "--json").stdout)
+    messages_parallel = failure_messages(course)
+    return dict(entries=entries, serial=serial, parallel=parallel, scores=(scores_serial, scores_parallel),
+                messages=(messages_serial, messages_parallel))
+
+
+def test_parallel_grading_gives_the_serial_scores(graded_twice):
+    serial, parallel = graded_twice["scores"]
+    students = set(graded_twice["entries"])
+    assert set(serial[A1]) == set(parallel[A1]) == students
+    for student in sorted(students):
+        assert parallel[A1][student]["score"] == serial[A1][student]["score"], student
+        assert parallel[A1][student]["parts"] == serial[A1][student]["parts"], student
+    # and the corpus's own expectations hold (the grades are right, not only equal)
+    for name, entry in graded_twice["entries"].items():
+        lost = {gid for gid, part in parallel[A1][name]["parts"].items() if part["score"] < part["max_score"]}
+        if entry.kind != "tamper":
+            assert lost == entry.loses, name
+
+
+def test_parallel_grading_gives_the_serial_messages(graded_twice):
+    serial, parallel = graded_twice["messages"]
+    assert serial, "no test cell failed at all: the corpus's mistakes were not graded"
+    assert parallel == serial
+
+
+def test_parallel_grading_shows_its_progress(graded_twice):
+    out = graded_twice["parallel"].stdout
+    n = len(graded_twice["entries"])
+    assert f"Grading {n} submission(s), 2 at a time" in out
+    done = re.findall(rf"^\[(\d+)/{n}\] graded (\S+): {A1}$", out, re.M)
+    assert [int(k) for k, _ in done] == list(range(1, n + 1)), out
+    assert {student for _, student in done} == set(graded_twice["entries"])
+    assert "Traceback" not in out + graded_twice["parallel"].stderr
+
+
+def test_jobs_must_be_a_positive_number(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "assignments" / "course.py"), "autograde", "--jobs", "0"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "--jobs" in proc.stderr and "expected a whole number of at least 1, got '0'" in proc.stderr
