@@ -1,14 +1,17 @@
-"""``course.py autograde --jobs N``: grading in parallel gives exactly the serial grades.
+"""Grading a class: ``course.py autograde --jobs N`` gives exactly the serial grades, and
+``course.py report`` tells the instructor which parts cost points, and why.
 
 On a temporary copy of the course, assignment 1's corpus (tests/corpus/: correct answers written
 differently, realistic mistakes, tampering) is graded twice with the documented command: one
 submission at a time, then again with ``--jobs 2`` (two worker processes, each submission in its
 own sandbox). Every part of every submission must get the same score, and every failed test
 cell the same message in the autograded notebook (what the feedback shows). The output must
-count the submissions as they finish.
+count the submissions as they finish. Then ``course.py report`` must agree with the gradebook:
+per part, how many lost points and the commonest messages; the score distribution.
 """
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -75,7 +78,8 @@ def graded_twice(tmp_path_factory):
     parallel = autograde(course, "--jobs", "2")
     scores_parallel = json.loads(course_py(course, "scores", "--json").stdout)
     messages_parallel = failure_messages(course)
-    return dict(entries=entries, serial=serial, parallel=parallel, scores=(scores_serial, scores_parallel),
+    return dict(course=course, entries=entries, serial=serial, parallel=parallel,
+                scores=(scores_serial, scores_parallel),
                 messages=(messages_serial, messages_parallel))
 
 
@@ -114,3 +118,45 @@ def test_jobs_must_be_a_positive_number(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "--jobs" in proc.stderr and "expected a whole number of at least 1, got '0'" in proc.stderr
+
+
+def test_report_agrees_with_the_gradebook(graded_twice, tmp_path):
+    course = graded_twice["course"]
+    proc = course_py(course, "report", A1, "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    scores = graded_twice["scores"][1][A1]
+    with open(tmp_path / f"{A1}_parts.csv", newline="", encoding="utf-8") as fh:
+        rows = {row["part"]: row for row in csv.DictReader(fh)}
+    parts = next(iter(scores.values()))["parts"]
+    assert set(rows) == set(parts)
+    for gid, row in rows.items():
+        lost = sum(s["parts"][gid]["score"] < s["parts"][gid]["max_score"] for s in scores.values())
+        assert int(row["lost_points"]) == lost, gid
+        assert int(row["graded"]) == len(scores)
+        assert float(row["lost_fraction"]) == pytest.approx(lost / len(scores), abs=1e-3)
+        counts = [int(row[f"count_{i}"]) for i in (1, 2, 3) if row[f"count_{i}"]]
+        assert counts == sorted(counts, reverse=True) and sum(counts) <= lost, gid
+    # the same mistake with other values counts once, without the student's numbers
+    relu = [rows["test_relu"][f"message_{i}"] for i in (1, 2, 3)]
+    assert "AssertionError: relu([-2, 0, 3]) is wrong: got ≠ expected" in relu, relu
+    with open(tmp_path / f"{A1}_scores.csv", newline="", encoding="utf-8") as fh:
+        distribution = {float(row["score"]): int(row["students"]) for row in csv.DictReader(fh)}
+    from collections import Counter
+    assert distribution == Counter(s["score"] for s in scores.values())
+    import numpy as np
+    from PIL import Image
+    with Image.open(tmp_path / f"{A1}.png") as image:
+        pixels = np.asarray(image.convert("L"))
+    assert pixels.shape[1] > 800 and len(np.unique(pixels)) > 8, "the report's figure is blank"
+    assert f"{A1}: {len(scores)} graded submission(s)" in proc.stdout
+    assert re.search(r"test_relu +\d+/\d+ lost points", proc.stdout), proc.stdout
+
+
+def test_report_says_when_nothing_is_graded(tmp_path):
+    course = tmp_path / "assignments"
+    shutil.copytree(REPO / "assignments", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "exchange", "downloaded", "gradebook.db",
+        "__pycache__", "grades.csv", "reports"))
+    proc = course_py(course, "report")
+    assert proc.returncode == 1
+    assert "nothing graded yet: run course.py autograde first" in proc.stderr
