@@ -4,6 +4,7 @@
     python3 tasks.py hub                      # set up what is missing, start, print the URL
     python3 tasks.py hub --port 443           # (with MLP_HUB_SSL_CERT/KEY) or behind a proxy
     python3 tasks.py hub --setup-only         # only set up
+    python3 tasks.py hub --environment-only   # only the course environment (steps 1-2; e.g. an image)
 
 Every step checks first and does only what is missing, so running it again is safe (and quick):
 
@@ -274,11 +275,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ip", help="address to listen on (default: all; MLP_HUB_IP)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000; MLP_HUB_PORT)")
     parser.add_argument("--setup-only", action="store_true", help="set up, do not start the hub")
+    parser.add_argument("--environment-only", action="store_true",
+                        help="only steps 1 and 2: the course environment, shared files and proxy (no root "
+                             "needed, no accounts or folders: e.g. for building an image)")
     args, extra = parser.parse_known_args(argv)
     if args.ip is not None:
         os.environ["MLP_HUB_IP"] = args.ip
     if args.port is not None:
         os.environ["MLP_HUB_PORT"] = str(args.port)
+    if args.environment_only:
+        s = settings()
+        s["prefix"].mkdir(parents=True, exist_ok=True)
+        ensure_course_env(s["env"])
+        install_shared_files(s["prefix"], s["env"])
+        ensure_proxy()
+        say(f"course environment ready in {s['prefix']}")
+        return 0
     found = problems()
     if found:
         for problem in found:
