@@ -110,10 +110,10 @@ def main(argv=None) -> int:
         hub.remove()
 
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; memory of one student's processes:")
-    print(f"  {'':<56s} {'PSS':>8s} {'RSS':>8s}")
+    print(f"  {'':<66s} {'PSS':>8s} {'RSS':>8s}")
     for label, (pss, rss) in rows:
-        print(f"  {label:<56s} {pss / 1e6:>6.0f} MB {rss / 1e6:>6.0f} MB")
-    print(f"  {'fixed: hub, proxy, idle culler, course service':<56s} {fixed[0] / 1e6:>6.0f} MB {fixed[1] / 1e6:>6.0f} MB")
+        print(f"  {label:<66s} {pss / 1e6:>6.0f} MB {rss / 1e6:>6.0f} MB")
+    print(f"  {'fixed: hub, proxy, idle culler, course service':<66s} {fixed[0] / 1e6:>6.0f} MB {fixed[1] / 1e6:>6.0f} MB")
     one_lecture = rows[1][1][0]
     per_16 = (16 * GB - fixed[0] - SYSTEM_RESERVE) / one_lecture
     print(f"students per 16 GB, each with one lecture running ({one_lecture / 1e6:.0f} MB): {per_16:.0f}")
