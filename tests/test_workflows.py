@@ -30,6 +30,7 @@ maths as MathML).
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import re
@@ -52,6 +53,10 @@ from test_exchange import (  # noqa: E402  (real Unix users, as the exchange rou
 REPO = Path(__file__).resolve().parents[1]
 VENV = Path(sys.prefix)
 A1 = "a1_activations_and_perceptron"
+# a1's autograded points, read from its source notebook (nbgrader metadata of the test cells)
+A1_POINTS = float(sum(c["metadata"]["nbgrader"]["points"] for c in json.loads(
+    (REPO / "assignments" / "source" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))["cells"]
+    if c["metadata"].get("nbgrader", {}).get("grade")))
 DOC_EXCHANGE = "/srv/nbgrader/exchange"
 MARKER = re.compile(r"<!-- workflow: ([\w-]+) -->\s*\n\s*```(\w+)\n(.*?)\n\s*```", re.S)
 
@@ -62,11 +67,20 @@ pytestmark = [
 
 # The LMS download: student id -> (file name in the zip, how the notebook is answered, score).
 LMS = {
-    "s101": (f"s101_{A1}.ipynb", "correct", 10.0),
+    "s101": (f"s101_{A1}.ipynb", "correct", A1_POINTS),
     "s102": (f"s102_{A1}.ipynb", "untouched", 0.0),
-    "s777": (f"s777_{A1} (1).ipynb", "broken relu", 8.0),   # a browser's rename of a second download
+    "s777": (f"s777_{A1} (1).ipynb", "broken relu", A1_POINTS - 1),  # relu is worth 1 point; a browser's rename of a second download
 }
 NO_SUBMISSION = "s999"
+
+
+def venv_is_current(clone: Path) -> bool:
+    """True when ``tasks.py setup`` in ``clone`` would install nothing into the shared venv."""
+    spec = importlib.util.spec_from_file_location("clone_tasks_stamp", clone / "tasks.py")
+    clone_tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(clone_tasks)
+    return clone_tasks.is_up_to_date(VENV / clone_tasks.STAMP_NAME, clone_tasks.compute_stamp(),
+                                     clone_tasks.venv_exe("python", VENV))
 
 
 def workflow_blocks() -> dict[str, tuple[str, str]]:
@@ -210,8 +224,11 @@ def _run(request, base: Path, why_not: str | None, users: Users) -> dict:
             f"{s},First{s},Last{s},{s}@example.org\n" for s in [*LMS, NO_SUBMISSION, student.login]))
 
     for line in commands(blocks["instructor-setup"][1]):
-        if line.startswith("python3 tasks.py setup") and not (VENV / ".mlp-setup-stamp").exists():
-            flow.adapted.append(f"{line} (skipped: the venv running the tests was not made by tasks.py)")
+        if line.startswith("python3 tasks.py setup") and not venv_is_current(clone):
+            # The clone's .venv is a link to the venv running the tests: a set-up that would
+            # reinstall would make that venv an editable install of this temporary clone.
+            flow.adapted.append(f"{line} (skipped: the venv running the tests is not the one "
+                                "tasks.py would leave for this commit; run `python3 tasks.py setup`)")
             continue
         flow.instructor(line)
     for name in ("exchange-setup", "exchange-release"):
@@ -262,10 +279,10 @@ def test_every_student_gets_feedback_with_their_score(workflow):
     for lms_student, (_, _, score) in LMS.items():
         html = clone / "assignments" / "feedback" / lms_student / A1 / f"{A1}.html"
         assert html.is_file(), f"no feedback for {lms_student}"
-        assert _SCORE.search(html.read_text()).groups() == (str(score), "10.0")
+        assert _SCORE.search(html.read_text()).groups() == (str(score), str(A1_POINTS))
     fetched = sorted((student.home / "mlp-intro" / A1 / "feedback").glob(f"*/{A1}.html"))
     assert len(fetched) == 1, fetched
-    assert _SCORE.search(fetched[0].read_text()).groups() == ("10.0", "10.0")
+    assert _SCORE.search(fetched[0].read_text()).groups() == (str(A1_POINTS), str(A1_POINTS))
     released = _output(workflow["flow"], "release_feedback")
     assert "Feedback released through the exchange: 1; collected from an LMS zip (not released): 3" in released
     for lms_student in LMS:
@@ -278,7 +295,7 @@ def test_the_csv_holds_exactly_the_released_assignment(workflow):
         rows = list(csv.DictReader(fh))
     assert {r["assignment"] for r in rows} == {A1}   # a2 and a3 were registered, never handed out
     scores = {r["student_id"]: float(r["score"]) for r in rows}
-    assert scores == {**{s: score for s, (_, _, score) in LMS.items()}, NO_SUBMISSION: 0.0, student.login: 10.0}
+    assert scores == {**{s: score for s, (_, _, score) in LMS.items()}, NO_SUBMISSION: 0.0, student.login: A1_POINTS}
     assert "not exported (nothing graded yet" in _output(workflow["flow"], "course.py export")
 
 
@@ -335,7 +352,7 @@ def _free_port() -> int:
 def test_lab_shows_the_lectures_and_fetches_into_home_mlp_intro(workflow):
     """`python3 tasks.py lab`'s server, for a student whose clone is in the home folder: the
     Assignment List's fetch lands in ~/mlp-intro/, and JupyterLab can open it and the lectures."""
-    import importlib.util
+
     import secrets
     import urllib.parse
     import urllib.request
