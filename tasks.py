@@ -340,7 +340,11 @@ def cmd_hub(args: list[str]) -> int:
     """``hub``: set up and start the course server (``deploy/hub.py``; as root, on Linux)."""
     cmd = [sys.executable, str(ROOT / "deploy" / "hub.py"), *args]
     print("+", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=ROOT)
+    if IS_WINDOWS:  # hub.py says why it cannot run there
+        return subprocess.call(cmd, cwd=ROOT)
+    os.chdir(ROOT)
+    os.execv(cmd[0], cmd)  # the hub owns the terminal, Ctrl-C and signals
+    return 0  # not reached
 
 
 def cmd_slides(args: list[str]) -> int:

@@ -159,10 +159,11 @@ def install_shared_files(prefix: Path, env: Path) -> None:
     overrides = env / "share" / "jupyter" / "lab" / "settings" / "overrides.d"
     overrides.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / "jupyter" / "lab-overrides.json", overrides / "mlp_course_server.json")
-    for path in [prefix, *prefix.rglob("*")]:
-        if path.is_symlink() or env in path.parents or path == env:
-            continue
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    shared = [prefix, lectures, *lectures.iterdir(), prefix / "singleuser.py", *(prefix / "etc").rglob("*"),
+              prefix / "etc"]
+    for path in shared:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
     say(f"lectures and settings installed in {prefix}")
 
 
@@ -222,12 +223,13 @@ def url(s: dict) -> str:
 
 
 def running_pid(state: Path) -> int | None:
+    """The pid of the hub started with this state folder, if it is still running."""
     try:
         pid = int((state / "jupyterhub.pid").read_text().strip())
-        os.kill(pid, 0)
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (OSError, ValueError):
         return None
-    return pid
+    return pid if b"jupyterhub" in command else None  # not a reused pid
 
 
 def wait_until_up(s: dict, process: subprocess.Popen, timeout: float = 180) -> bool:
@@ -260,6 +262,8 @@ def start_hub(s: dict, python: Path, extra_args: list[str]) -> int:
     cmd = [str(python.with_name("jupyterhub")), "-f", str(HERE / "jupyterhub_config.py"), *extra_args]
     print("+", " ".join(cmd), flush=True)
     process = subprocess.Popen(cmd, cwd=s["state"], env=env)
+    # stopping this command (Ctrl-C, systemctl stop) stops the hub, which stops every server
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
     try:
         if wait_until_up(s, process):
             say(f"the course server is running: {url(s)}  (Ctrl-C stops it)")

@@ -147,7 +147,8 @@ class CourseHub:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # tasks.py -> jupyterhub: stops every server
+            # tasks.py hub (exec'd as deploy/hub.py) passes it on to jupyterhub, which stops every server
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:

@@ -19,6 +19,7 @@ shared-password authenticator. Then, as README "Course server" describes:
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -42,6 +43,8 @@ SCORE = re.compile(r"\(Score: ([0-9.]+) / ([0-9.]+)\)")
 def course_hub():
     require_browser()
     why = hubserver.unavailable_reason()
+    if why and os.environ.get("MLP_REQUIRE_BROWSER") == "1":  # CI (as root) must run it
+        pytest.fail(f"MLP_REQUIRE_BROWSER=1 but no course server can be started here: {why}", pytrace=False)
     if why:
         pytest.skip(f"no course server here: {why}")
     started = time.monotonic()
@@ -124,6 +127,8 @@ def test_a_class_on_the_course_server(course_hub, browser, screenshot_dir):
     assert setup.count("is up to date") >= 1, setup  # the second set-up had nothing to do
     assert "Cloning" not in hub.setup_output[-1] and "groupadd" not in hub.setup_output[-1], hub.setup_output[-1]
     assert f"the course server is running: {hub.url}/" in hub.log()
+    again = hub.tasks_hub("--ip", "127.0.0.1", "--port", hub.url.rsplit(":", 1)[1])  # idempotent
+    assert re.search(rf"the course server is already running \(pid \d+\): {re.escape(hub.url)}/", again.stdout), again.stdout
 
     # 1. The course account releases a1 (what the instructor types in the course's terminal).
     clone, course = hub.clone, hub.clone / "assignments"
