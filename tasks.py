@@ -8,6 +8,7 @@
     python3 tasks.py bench          # run every benchmarks/bench_*.py
     python3 tasks.py notebooks      # build lectures/*.ipynb and assignment notebooks from their .md
     python3 tasks.py slides         # build the offline lecture decks into build/slides/
+    python3 tasks.py hub            # set up and start the course server (root; deploy/hub.py)
 
 Every command first makes sure ``.venv/`` exists and holds ``pip install -e ".[EXTRA]"``
 plus the JupyterLab settings shipped in ``jupyter-config/``: ``lab`` needs the ``student``
@@ -44,8 +45,9 @@ LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.d", 
 OLD_LAB_OVERRIDES_DEST = Path("share", "jupyter", "lab", "settings", "overrides.json")
 
 # The extras of pyproject.toml that set-up installs, each containing the one before it:
-# student (lectures in JupyterLab) < instructor (+ authoring, grading) < dev (+ tests, lint).
-EXTRAS = ("student", "instructor", "dev")
+# student (lectures in JupyterLab) < instructor (+ authoring, grading) < hub (+ JupyterHub)
+# < dev (+ tests, lint).
+EXTRAS = ("student", "instructor", "hub", "dev")
 
 # The lecture decks' browser files (reveal.js, MathJax, ...): slides/package-lock.json,
 # installed by `npm ci` into slides/node_modules, with a stamp of the lock file's hash.
@@ -334,6 +336,17 @@ def cmd_setup(args: list[str]) -> int:
     return 0
 
 
+def cmd_hub(args: list[str]) -> int:
+    """``hub``: set up and start the course server (``deploy/hub.py``; as root, on Linux)."""
+    cmd = [sys.executable, str(ROOT / "deploy" / "hub.py"), *args]
+    print("+", " ".join(cmd), flush=True)
+    if IS_WINDOWS:  # hub.py says why it cannot run there
+        return subprocess.call(cmd, cwd=ROOT)
+    os.chdir(ROOT)
+    os.execv(cmd[0], cmd)  # the hub owns the terminal, Ctrl-C and signals
+    return 0  # not reached
+
+
 def cmd_slides(args: list[str]) -> int:
     """``slides``: build the offline lecture decks (``tools/slides.py``) into build/slides/."""
     python = ensure_env()
@@ -354,6 +367,7 @@ COMMANDS = {
     "bench": cmd_bench,
     "notebooks": cmd_notebooks,
     "slides": cmd_slides,
+    "hub": cmd_hub,
 }
 
 

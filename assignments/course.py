@@ -8,6 +8,7 @@
     python assignments/course.py scores                      # points per student and part
     python assignments/course.py feedback                    # HTML feedback, hidden tests removed
     python assignments/course.py export                      # assignments/grades.csv (not committed)
+    python assignments/course.py report                      # per part: who lost points, and why
     python assignments/course.py validate assignments/source/a2_backpropagation/a2_backpropagation.ipynb
     python assignments/course.py nbgrader release_assignment a1_activations_and_perceptron  # any nbgrader command
 
@@ -325,16 +326,90 @@ def cmd_autograde(args):
         print(f"Nothing to grade: no submissions of {', '.join(names)} in submitted/ "
               "(collect them first: zip_collect or nbgrader collect).", file=sys.stderr)
         return 1
-    print(f"Grading {len(todo)} submission(s) ...", flush=True)
-    LOG_FILTER.expect(todo)
-    for pattern in _patterns(names):
-        convert(Autograde, pattern, student=args.student or "*", **settings)
+    jobs = min(args.jobs, len(todo))
+    if jobs > 1:
+        print(f"Grading {len(todo)} submission(s), {jobs} at a time ...", flush=True)
+        autograde_in_parallel(todo, jobs, settings, quiet=LOG_FILTER.quiet)
+    else:
+        print(f"Grading {len(todo)} submission(s) ...", flush=True)
+        LOG_FILTER.expect(todo)
+        for pattern in _patterns(names):
+            convert(Autograde, pattern, student=args.student or "*", **settings)
     restored = {(name, student): edited_test_cells(name, student) for student, name in todo}
     print_scores(collect_scores(names), restored)
     failed = ungraded(names, args.student)
     for name, student, why in failed:
         print(f"ERROR: {student}'s {name} could not be graded: {why}", file=sys.stderr)
     return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- grading in parallel
+
+# Each worker process writes to the one gradebook; SQLite serialises the short writes, and a
+# worker waits up to this long for another one's write instead of failing with "database is locked".
+GRADEBOOK_BUSY_TIMEOUT = 120  # s
+_WORKER_SETTINGS: dict = {}   # a worker's config values for convert(), set by _worker_start
+_WORKER_LOG: list = []        # the log lines of the submission a worker is grading
+
+
+def _worker_start(settings, quiet):
+    """Set up a grading worker: nbgrader's log to a list (sent back with each result), no prints."""
+    global _WORKER_SETTINGS, _WORKER_LOG
+    sys.path.insert(0, str(COURSE))
+    _setup_logging(quiet=quiet)
+    _WORKER_LOG = []
+    handler = logging.getLogger("traitlets").handlers[0]
+    handler.emit = lambda record: _WORKER_LOG.append(handler.format(record))
+    db_url = load_config().CourseDirectory.db_url
+    if db_url.startswith("sqlite:") and "?" not in db_url:
+        settings = dict(settings, CourseDirectory={"db_url": f"{db_url}?timeout={GRADEBOOK_BUSY_TIMEOUT}"})
+    _WORKER_SETTINGS = settings
+
+
+def _grade_one(assignment, student):
+    """In a worker: autograde one submission (its own kernel, in its own sandbox); (ok, log lines)."""
+    from contextlib import redirect_stdout
+    from nbgrader.converters import Autograde
+    del _WORKER_LOG[:]
+    with redirect_stdout(open(os.devnull, "w")):  # convert()'s "+ Autograde ..." line
+        ok = convert(Autograde, assignment, student=student, **_WORKER_SETTINGS)
+    return ok, list(_WORKER_LOG)
+
+
+def autograde_in_parallel(todo, jobs, settings, quiet=True):
+    """Autograde the (student, assignment) pairs of ``todo`` in ``jobs`` worker processes.
+
+    Each worker runs nbgrader's Autograde for one submission at a time, exactly as the serial run
+    does for each (same configuration, sandbox, judge and reference run), so scores are the same;
+    only the order in which submissions finish differs. A progress bar (on a terminal) and one
+    line per finished submission show how far it is; each worker's warnings and errors are
+    printed under the submission they belong to.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    # "spawn": fresh workers, nothing inherited from this process's state (a forked copy of
+    # ZMQ sockets or asyncio loops is not safe); the grading runtime and nbgrader load in each.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,
+                             initargs=(settings, quiet)) as pool, \
+            tqdm(total=len(todo), unit="submission", disable=None, file=sys.stderr, leave=False) as bar:
+        futures = {pool.submit(_grade_one, assignment, student): (student, assignment)
+                   for student, assignment in todo}
+        for done, future in enumerate(as_completed(futures), start=1):
+            student, assignment = futures[future]
+            try:
+                ok, log = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker died: report it, grade the rest
+                ok, log = False, [f"[ERROR] the grading worker failed: {error!r}"]
+            bar.write(f"[{done}/{len(todo)}] graded {student}: {assignment}"
+                      + ("" if ok else " (with errors, see below)"), file=sys.stdout)
+            for line in log:
+                bar.write(f"    {line}", file=sys.stdout)
+            sys.stdout.flush()
+            bar.update()
 
 
 def cmd_feedback(args):
@@ -467,6 +542,149 @@ def cmd_validate(args):
             for cell in problems.get(key, []):
                 print(f"  a locked cell was {key.replace('_', ' ')}: {cell['source'].splitlines()[0]}")
     return status
+
+
+# --------------------------------------------------------------------------- report
+
+# A failure message without the student's own values, so that the same mistake counts once:
+# "relu([-2, 0, 3]) is wrong at index (0,): got 2, expected 0 (largest difference 2)" and the same
+# with other numbers both read "relu([-2, 0, 3]) is wrong: got ≠ expected".
+_STUDENT_VALUES = (
+    (re.compile(r" at index \([^)]*\): got .*?, expected .*? \(largest difference [^)]*\)"), ": got ≠ expected"),
+    (re.compile(r"(got|returned|gave) (array\()?[-+0-9.e\[\], ]+\)?"), r"\1 …"),
+)
+
+
+def failure_message(output):
+    """The message of a failed test cell's error output, one line, without the student's values."""
+    text = plain(f"{output.get('ename', 'Error')}: {output.get('evalue', '')}").strip().splitlines()
+    message = text[0] if text else "Error"
+    for pattern, replacement in _STUDENT_VALUES:
+        message = pattern.sub(replacement, message)
+    return message if len(message) <= 200 else message[:199] + "…"
+
+
+def item_analysis(name):
+    """Per part of ``name``: points, how many graded submissions lost points there, and why.
+
+    Returns (parts, totals): parts is a list of dicts in the notebook's order (``part``,
+    ``max_points``, ``graded``, ``lost``, ``lost_fraction``, ``mean_score``, ``messages``: a
+    list of (message, count), most common first; manually graded parts not graded yet are
+    left out of ``graded``); totals is {student: total score}.
+    """
+    import nbformat
+    from collections import Counter
+    scores = collect_scores([name]).get(name, {})
+    order = []
+    for source in sorted((COURSE / "source" / name).glob("*.ipynb")):
+        order += [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(source, as_version=4).cells
+                  if c.metadata.get("nbgrader", {}).get("grade")]
+    messages = {gid: Counter() for gid in order}
+    for student in scores:
+        for notebook in sorted((COURSE / "autograded" / student / name).glob("*.ipynb")):
+            for cell in nbformat.read(notebook, as_version=4).cells:
+                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+                errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                if gid in messages and errors and scores[student]["parts"].get(gid, {}).get("score", 1) < \
+                        scores[student]["parts"].get(gid, {}).get("max_score", 0):
+                    messages[gid][failure_message(errors[-1])] += 1
+    parts = []
+    for gid in order:
+        graded = [s["parts"][gid] for s in scores.values() if gid in s["parts"] and not s["parts"][gid]["needs_manual_grade"]]
+        lost = sum(p["score"] < p["max_score"] for p in graded)
+        max_points = next((s["parts"][gid]["max_score"] for s in scores.values() if gid in s["parts"]), 0.0)
+        parts.append({"part": gid, "max_points": max_points, "graded": len(graded), "lost": lost,
+                      "lost_fraction": lost / len(graded) if graded else float("nan"),
+                      "mean_score": sum(p["score"] for p in graded) / len(graded) if graded else float("nan"),
+                      "messages": messages[gid].most_common()})
+    return parts, {student: s["score"] for student, s in scores.items()}
+
+
+def write_report(name, folder, top=3):
+    """``<name>_parts.csv``, ``<name>_scores.csv`` and ``<name>.png`` in ``folder``; their paths."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from collections import Counter
+    parts, totals = item_analysis(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    parts_csv, scores_csv, figure_png = (folder / f"{name}_parts.csv", folder / f"{name}_scores.csv",
+                                         folder / f"{name}.png")
+    with open(parts_csv, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["part", "max_points", "graded", "lost_points", "lost_fraction", "mean_score"]
+                        + [f"{k}_{i}" for i in range(1, top + 1) for k in ("message", "count")])
+        for p in parts:
+            common = [x for message, count in p["messages"][:top] for x in (message, count)]
+            writer.writerow([p["part"], f"{p['max_points']:g}", p["graded"], p["lost"], f"{p['lost_fraction']:.3f}",
+                             f"{p['mean_score']:.3f}", *common, *[""] * (2 * top - len(common))])
+    distribution = Counter(totals.values())
+    max_score = max((s["max_score"] for s in collect_scores([name]).get(name, {}).values()), default=0.0)
+    with open(scores_csv, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["score", "max_score", "students"])
+        for score in sorted(distribution):
+            writer.writerow([f"{score:g}", f"{max_score:g}", distribution[score]])
+
+    from matplotlib.ticker import MaxNLocator
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, max(3.5, 0.45 * len(parts) + 1.5)),
+                                      gridspec_kw={"width_ratios": [3, 1]})
+    shown = [p for p in parts if p["graded"]]
+    y = range(len(shown))
+    left.barh(y, [100 * p["lost_fraction"] for p in shown], color="tab:red")
+    left.set_yticks(list(y), [p["part"] for p in shown])
+    left.invert_yaxis()
+    left.set_xlim(0, 100)
+    left.set_xlabel("students who lost points (%)")
+    left.set_title(f"{name}: per part ({len(totals)} submissions)")
+    for i, p in zip(y, shown):  # the share, and the commonest message, next to each bar
+        label = f"{100 * p['lost_fraction']:.0f}%"
+        if p["messages"]:
+            message = p["messages"][0][0].split(": ", 1)[-1]
+            label += f"  {message if len(message) <= 60 else message[:59] + '…'}"
+        left.text(100 * p["lost_fraction"] + 1, i, label, va="center", fontsize=7)
+    scores = sorted(distribution)
+    right.bar([f"{s:g}" for s in scores], [distribution[s] for s in scores], color="tab:blue")
+    right.set_xlabel(f"score (of {max_score:g})")
+    right.set_ylabel("students")
+    right.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.set_title("score distribution")
+    fig.tight_layout()
+    fig.savefig(figure_png, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return parts, totals, (parts_csv, scores_csv, figure_png)
+
+
+def cmd_report(args):
+    """After grading: per part, who lost points and why; the score distribution (CSV and figure)."""
+    folder = Path(args.out).expanduser().resolve() if args.out else COURSE / "reports"
+    problem = repository_problem(folder / "report.csv")
+    if problem and not args.out:
+        problem = None  # assignments/reports/ is ignored by the course's .gitignore
+    if problem:
+        print(f"ERROR: not writing students' results there: {problem}.", file=sys.stderr)
+        return 1
+    graded = [n for n, students in collect_scores(args.assignments).items() if students]
+    unknown = [n for n in args.assignments if n not in graded]
+    if unknown:
+        print(f"ERROR: nothing graded for {', '.join(unknown)} (autograde it first).", file=sys.stderr)
+        return 1
+    if not graded:
+        print("ERROR: nothing graded yet: run course.py autograde first.", file=sys.stderr)
+        return 1
+    for name in graded:
+        parts, totals, files = write_report(name, folder)
+        print(f"\n{name}: {len(totals)} graded submission(s), mean score "
+              f"{sum(totals.values()) / len(totals):.1f}")
+        for p in parts:
+            if not p["graded"]:
+                print(f"  {p['part']:<32s} not graded yet (manual grading)")
+                continue
+            print(f"  {p['part']:<32s} {p['lost']:>3d}/{p['graded']} lost points ({100 * p['lost_fraction']:.0f}%)")
+            for message, count in p["messages"][:3]:
+                print(f"      {count:>3d} × {message}")
+        print("wrote " + ", ".join(str(f) for f in files))
+    return 0
 
 
 STUDENT_COLUMNS = ("id", "first_name", "last_name", "email", "lms_user_id")  # nbgrader's Student
@@ -602,6 +820,17 @@ def cmd_nbgrader(args):
     return status
 
 
+def positive_int(text):
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="course.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -626,6 +855,9 @@ def main(argv=None):
     p.add_argument("assignments", nargs="*")
     p.add_argument("--student", help="only this student")
     p.add_argument("--timeout", type=int, help="seconds per cell (default: c.Execute.timeout, 20)")
+    p.add_argument("--jobs", "-j", type=positive_int, default=1, metavar="N",
+                   help="grade N submissions at a time, each in its own process and sandbox "
+                        "(default 1; up to one per CPU core, and 2 GiB of memory each)")
     p.add_argument("--unsafe-no-sandbox", action="store_true",  # safe autograding (sandbox.py)
                    help="run student code WITHOUT the sandbox, with your rights (README: Safe autograding)")
     p.add_argument("--verbose", action="store_true", help="nbgrader's whole log")
@@ -648,6 +880,12 @@ def main(argv=None):
     p.add_argument("assignments", nargs="*")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_scores)
+
+    p = sub.add_parser("report", help="after grading: per part, the share of students who lost points and "
+                                      "the commonest failure messages; the score distribution (CSV, figure)")
+    p.add_argument("assignments", nargs="*", help="these (default: every assignment with graded submissions)")
+    p.add_argument("--out", help="folder for the files (default: assignments/reports/, which git ignores)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="run a notebook's tests; exit 1 if one fails")
     p.add_argument("notebooks", nargs="+")

@@ -179,8 +179,8 @@ class UserSwitch:
     folders; nothing changes outside the namespace.
     """
 
-    def __init__(self, stash: Path):
-        needed = [Path(sys.base_prefix), Path(sys.prefix), REPO]
+    def __init__(self, stash: Path, also: tuple = ()):
+        needed = [Path(sys.base_prefix), Path(sys.prefix), REPO, *also]
         self.blocked = _blocked_ancestors(needed)
         self.script = ""
         if self.blocked:
@@ -386,12 +386,19 @@ def _copy_course(assignment: Assignment, course: Path) -> None:
     nbformat.write(assignment.source, source / f"{assignment.assignment_id}.ipynb")
 
 
+# The students' exchange classes (mlp_lib/grading/exchange.py): feedback/<2026-11-30_18-04-51_UTC>/
+FETCH_FEEDBACK = "mlp_lib.grading.exchange.ExchangeFetchFeedback"
+LIST = "mlp_lib.grading.exchange.ExchangeList"
+
+
 def _student_config(exchange: Path, student_id: str | None) -> str:
     """What a student puts in ~/.jupyter/nbgrader_config.py (see README.md)."""
     config = ("c = get_config()\n"
               f"c.CourseDirectory.course_id = {json.dumps(COURSE_ID)}\n"
               f"c.Exchange.root = {json.dumps(str(exchange))}\n"
-              "c.Exchange.path_includes_course = True\n")
+              "c.Exchange.path_includes_course = True\n"
+              f"c.ExchangeFactory.fetch_feedback = {json.dumps(FETCH_FEEDBACK)}\n"
+              f"c.ExchangeFactory.list = {json.dumps(LIST)}\n")
     if student_id is not None:
         # One login shared by several test students: say who is who.
         config += f"c.CourseDirectory.student_id = {json.dumps(student_id)}\n"
@@ -577,10 +584,13 @@ def _grade(trip: RoundTrip) -> None:
 def _fetch_feedback(trip: RoundTrip) -> None:
     a = trip.assignment.assignment_id
     trip.steps["feedback"] = {}
+    trip.steps["listed_after_feedback"] = {}
     for student in trip.students:
         student.nbgrader("fetch_feedback", a)
         trip.steps["feedback"][student.login] = sorted(
             (student.home / COURSE_ID / a / "feedback").glob(f"*/{a}.html"))
+        # what the Assignment List asks: has the feedback been fetched, and where is it?
+        trip.steps["listed_after_feedback"][student.login] = student.nbgrader("list", "--cached")
 
 
 def _read_gradebook(trip: RoundTrip) -> None:
@@ -695,6 +705,23 @@ def test_each_student_gets_their_own_feedback_with_the_right_score(round_trip):
             (score, gradebook[login]["max_score"]))
 
 
+def test_feedback_folders_have_no_spaces_or_colons_and_list_finds_them(round_trip):
+    """Feedback lands in feedback/2026-11-30_18-04-51_UTC/, and ``nbgrader list`` (which the
+    Assignment List in JupyterLab calls) sees it there as fetched."""
+    trip = round_trip
+    for student in trip.students:
+        (html,) = trip.steps["feedback"][student.login]
+        folder = html.parent.name
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_UTC", folder), folder
+        listed = trip.steps["listed_after_feedback"][student.login]
+        lines = [line for line in (listed.stdout + listed.stderr).splitlines() if trip.assignment.assignment_id in line]
+        graded = trip.steps["collected_timestamps"][student.login]
+        (line,) = [line for line in lines if graded in line]
+        assert line.endswith("(feedback already fetched)"), lines
+        # an earlier submission (bob's first) has no feedback: nothing fetched for it
+        assert all(line.endswith("(no feedback available)") for line in lines if graded not in line), lines
+
+
 def test_later_submission_counts_and_is_flagged_late(shared_server):
     trip = shared_server
     steps = trip.steps
@@ -702,8 +729,9 @@ def test_later_submission_counts_and_is_flagged_late(shared_server):
     first, second = steps["submissions"][bob]
     assert steps["collected_timestamps"][bob] == second
     assert steps["collected_timestamps"][alice] == steps["submissions"][alice][0]
-    # Bob's feedback belongs to his second submission (feedback/<timestamp>/).
-    assert steps["feedback"][bob][0].parent.name == second
+    # Bob's feedback belongs to his second submission (feedback/<its time, without spaces or colons>/).
+    from mlp_lib.grading.exchange import feedback_folder
+    assert steps["feedback"][bob][0].parent.name == feedback_folder(second)
 
     from nbgrader.utils import parse_utc
     assert parse_utc(first) < steps["duedate"] < parse_utc(second)
@@ -795,11 +823,12 @@ def test_readmes_show_what_the_test_does(shared_server, laptop):
     instructors_doc = (_section(ASSIGNMENTS / "README.md", "## For instructors")
                        + _section(ASSIGNMENTS / "README.md", "## Exchange"))
 
+    flowing = " ".join(students_doc.split())  # prose is wrapped: "**Validate**\n  button"
     for trip in (shared_server, laptop):
         for student in trip.students:
             for form in student.documented_forms():
                 if form.startswith("nbgrader validate "):  # what JupyterLab's Validate button runs
-                    assert "**Validate** button" in students_doc
+                    assert "**Validate** button" in flowing
                     continue
                 assert form in students_doc, f"README.md does not show: {form}"
         for form in trip.instructor.documented_forms():

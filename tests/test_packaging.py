@@ -127,15 +127,18 @@ def test_pyproject_basics(pyproject):
 
 def test_extras_match_who_installs(pyproject):
     optional = pyproject["project"]["optional-dependencies"]
-    assert set(optional) == {"student", "instructor", "dev"}
+    assert set(optional) == {"student", "instructor", "hub", "dev"}
     student = extra_closure(pyproject, "student")
     instructor = extra_closure(pyproject, "instructor")
+    hub = extra_closure(pyproject, "hub")
     dev = extra_closure(pyproject, "dev")
     assert {"jupyterlab", "ipympl", "nbgrader", "ipykernel"} <= set(student)
     assert not MAINTAINER_TOOLS & set(student), "students get no test tools"
     assert not MAINTAINER_TOOLS & set(instructor), "instructors get no test tools"
     assert "jupytext" in instructor and "jupytext" not in student
-    assert set(student) < set(instructor) < set(dev)
+    assert set(student) < set(instructor) < set(hub) < set(dev)
+    assert "jupyterhub" in hub and "jupyterhub" not in instructor, "only the course server needs JupyterHub"
+    assert not MAINTAINER_TOOLS & set(hub), "the course server gets no test tools"
     assert MAINTAINER_TOOLS <= set(dev)
 
 

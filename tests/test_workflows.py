@@ -282,6 +282,8 @@ def test_every_student_gets_feedback_with_their_score(workflow):
         assert _SCORE.search(html.read_text()).groups() == (str(score), str(A1_POINTS))
     fetched = sorted((student.home / "mlp-intro" / A1 / "feedback").glob(f"*/{A1}.html"))
     assert len(fetched) == 1, fetched
+    # the README's student configuration names the folder without spaces or colons
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_UTC", fetched[0].parent.name), fetched[0]
     assert _SCORE.search(fetched[0].read_text()).groups() == (str(A1_POINTS), str(A1_POINTS))
     released = _output(workflow["flow"], "release_feedback")
     assert "Feedback released through the exchange: 1; collected from an LMS zip (not released): 3" in released

@@ -13,7 +13,9 @@ The decision that counts is taken outside the student's kernel, from those value
 * :mod:`~mlp_lib.grading.judge` — decides a test cell from its record (and the reference
   solution's record of the same cell, when grading);
 * :mod:`~mlp_lib.grading.cells` — test cells of an executed notebook: records out, verdicts in;
-* :mod:`~mlp_lib.grading.check` — the ``mlp-check NOTEBOOK`` command.
+* :mod:`~mlp_lib.grading.check` — the ``mlp-check NOTEBOOK`` command;
+* :mod:`~mlp_lib.grading.exchange` — the students' side of nbgrader's exchange (feedback folders
+  named without spaces or colons).
 
 The limits and rules below are the same for grading and for ``mlp-check``.
 """
