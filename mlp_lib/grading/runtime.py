@@ -93,14 +93,25 @@ def snapshot():
 
 
 def changes(modules, watched, _modules=sys.modules, _identity=_identity, _current=_current, _len=len,
-            _zip=zip, _all=all, _sorted=sorted):
-    """Qualified names of the watched objects that differ from the snapshot ``(modules, watched)``."""
+            _zip=zip, _all=all, _sorted=sorted, _id=id, _getattr=getattr):
+    """Qualified names of the watched objects that differ from the snapshot ``(modules, watched)``.
+
+    An object seen under several names (``check_array`` imported into other modules) whose code was
+    changed in place is named once, by the name it was defined under when that name is watched.
+    """
     found = [f"sys.modules[{name!r}]" for name, module in modules.items() if _modules.get(name) is not module]
+    by_object = {}  # id of the object in the snapshot -> the names under which it changed
     for key, old in watched.items():
         new = _identity(_current(*key))
         if _len(old) != _len(new) or not _all(a is b for a, b in _zip(old, new)):
             module, name, member = key
-            found.append(f"{module.__name__}.{name}" + (f".{member}" if member else ""))
+            by_object.setdefault(_id(old[0]), []).append(
+                (f"{module.__name__}.{name}" + (f".{member}" if member else ""), old[0]))
+    for names in by_object.values():
+        obj = names[0][1]
+        home = f"{_getattr(obj, '__module__', None)}.{_getattr(obj, '__qualname__', None)}"
+        rebound = [qualified for qualified, _ in names]
+        found += [home] if home in rebound else rebound
     return _sorted(found)[:20]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from matplotlib.artist import Artist
 from matplotlib.axis import Axis
+from matplotlib.image import AxesImage
 
 __all__ = ["keep_static", "StaticCache", "static_cache"]
 
@@ -40,6 +41,8 @@ class StaticCache(Artist):
         self.cached = [a for ax in figure.axes for a in ax.get_children()
                        if a is not ax.patch and id(a) not in keep]
         self.patches = {ax: ax.patch.get_visible() for ax in figure.axes}
+        # matplotlib < 3.10 draws an Axes' images even when they are animated: hide cached ones instead.
+        self.images = {a: a.get_visible() for a in self.cached if isinstance(a, AxesImage)}
         # Axes.draw moves its three titles on every draw, which marks them stale: judge a cached
         # title by its text instead.
         self._title_ids = {id(t) for ax in figure.axes for t in (ax.title, getattr(ax, "_left_title", None),
@@ -56,6 +59,10 @@ class StaticCache(Artist):
             artist.set_animated(on)
         for ax, visible in self.patches.items():
             ax.patch.set_visible(visible and not on)
+        for image, visible in self.images.items():
+            if image.get_visible() != (visible and not on):
+                image.set_visible(visible and not on)
+                image.stale = False  # hidden or shown by the cache, not changed
 
     def _descendants(self):
         """The cached artists and everything inside them (legend texts), titles and axes excepted:
@@ -85,10 +92,12 @@ class StaticCache(Artist):
         cached = {id(a) for a in self.cached}
         others = [a for ax in fig.axes for a in ax.get_children() if a is not ax.patch and id(a) not in cached]
         others += [a for a in fig.texts + fig.legends + fig.artists if a is not self and id(a) not in cached]
-        animated = [(a, a.get_animated()) for a in others]
+        animated = [(a, a.get_animated(), a.get_visible(), a.stale) for a in others]
         self._set_cached_mode(False)
         for artist in others:
             artist.set_animated(True)
+            if isinstance(artist, AxesImage):  # drawn even when animated by matplotlib < 3.10
+                artist.set_visible(False)
         try:
             fig.patch.draw(renderer)
             children = [a for a in fig.get_children() if a is not self and a is not fig.patch]
@@ -96,8 +105,10 @@ class StaticCache(Artist):
                 if not child.get_animated():
                     child.draw(renderer)
         finally:
-            for artist, was in animated:
-                artist.set_animated(was)
+            for artist, was_animated, was_visible, was_stale in animated:
+                artist.set_animated(was_animated)
+                artist.set_visible(was_visible)
+                artist.stale = was_stale
             self._set_cached_mode(True)
         self._region = renderer.copy_from_bbox(fig.bbox)
         self._watched = self._descendants()  # drawing may have made new ones (ticks)
