@@ -37,7 +37,7 @@ LOWEST_LECTURES = ["00_neurons_and_activations", "05_gradient_clipping"]
 # (test_grading_pipeline.py, ~320 s at the floors) and twice more in parallel
 # (test_grading_a_class.py, ~110 s), the sandbox's hostile submissions (test_sandbox.py:
 # timing against bubblewrap's limits, about the machine), and the README's workflows as
-# written (test_workflows.py, ~100 s). With them this step took 14 minutes; without, about 5.
+# written (test_workflows.py, ~100 s). With them this step took 14 minutes; without, about 3.
 LOWEST_TESTS = "tests/test_*.py"
 LOWEST_SKIP = {"tests/test_sandbox.py", "tests/test_workflows.py", "tests/test_grading_pipeline.py",
                "tests/test_grading_a_class.py"}
